@@ -1,0 +1,8 @@
+/** The operating envelope of MoltSecret: every threshold, limit, price, TTL and metric, defined once. */
+export * from "./quantity.ts";
+export * from "./thresholds.ts";
+export * from "./limits.ts";
+export * from "./api.ts";
+export * from "./caching.ts";
+export * from "./prices.ts";
+export * from "./metrics.ts";

@@ -1,0 +1,51 @@
+import { q } from "./quantity.ts";
+
+const DOC = "infrastructure-recommendations.md";
+const CF = "Cloudflare Workers Paid plan price list (not in the document; checked 2026)";
+
+/**
+ * Recommendation 5, "Current Cost Structure". The document's figures come first; where it is silent
+ * (writes, storage, CPU, Durable Objects) Cloudflare's published price is used and marked as such.
+ */
+export const PRICES = {
+  workersBaseMonthly: q(5, "USD/month", `${DOC} Rec. 5: Workers $5/mo (Paid plan) includes 10M requests`),
+  workersIncludedRequests: q(10_000_000, "requests/month", `${DOC} Rec. 5: $5/mo for 10M`),
+  workersRequestsPerMillion: q(0.3, "USD/M requests", `${CF}: $0.30 per additional million requests`),
+  workersIncludedCpuMs: q(30_000_000, "ms/month", `${CF}: 30M CPU ms included`),
+  workersCpuPerMillionMs: q(0.02, "USD/M ms", `${CF}: $0.02 per additional million CPU ms`),
+  workersFreeRequestsPerDay: q(100_000, "requests/day", `${DOC} Rec. 5: Workers free tier 100K req/day`),
+
+  d1FreeReadsPerDay: q(5_000_000, "rows read/day", `${DOC} Rec. 5: D1 free tier 5M reads/day`),
+  d1ReadsPerMillion: q(0.001, "USD/M rows read", `${DOC} Rec. 5: D1 $0.001/M after the free tier`),
+  d1IncludedReadsMonthly: q(25_000_000_000, "rows read/month", `${CF}: 25B rows read included`),
+  d1IncludedWritesMonthly: q(50_000_000, "rows written/month", `${CF}: 50M rows written included`),
+  d1WritesPerMillion: q(1, "USD/M rows written", `${CF}: $1.00 per additional million rows written`),
+  d1IncludedStorage: q(5e9, "bytes", `${CF}: 5 GB storage included`),
+  d1StoragePerGbMonth: q(0.75, "USD/GB-month", `${CF}: $0.75 per additional GB-month`),
+
+  kvFreeReadsPerDay: q(100_000, "reads/day", `${DOC} Rec. 5: KV free tier 100K reads/day`),
+  kvReadsPerMillion: q(0.5, "USD/M reads", `${DOC} Rec. 2/5: Workers KV $0.50/M reads`),
+  kvIncludedReadsMonthly: q(10_000_000, "reads/month", `${CF}: 10M KV reads included`),
+  kvIncludedWritesMonthly: q(1_000_000, "writes/month", `${CF}: 1M KV writes included`),
+  kvWritesPerMillion: q(5, "USD/M writes", `${CF}: $5.00 per additional million KV writes`),
+
+  doIncludedRequestsMonthly: q(1_000_000, "requests/month", `${CF}: 1M Durable Object requests included`),
+  doRequestsPerMillion: q(0.15, "USD/M requests", `${CF}: $0.15 per additional million DO requests`),
+
+  cacheApiReads: q(0, "USD/M reads", `${DOC} Rec. 2: Cache API read cost is free`),
+} as const;
+
+/** Recommendation 5, "Monthly Cost Projections": the document's own table, to compare computed figures with. */
+export const COST_PROJECTIONS = [
+  { scale: "MVP", requestsPerMonth: 3_000_000, low: 0, high: 0, note: "<3M, free tier" },
+  { scale: "Growth", requestsPerMonth: 10_000_000, low: 10, high: 15, note: "~$10-15" },
+  { scale: "Scale", requestsPerMonth: 100_000_000, low: 80, high: 120, note: "~$80-120" },
+  { scale: "Big", requestsPerMonth: 1_000_000_000, low: 500, high: 800, note: "~$500-800" },
+] as const;
+
+/** Recommendation 5, "Break-even Analysis". */
+export const BREAK_EVEN = {
+  requestsPerMonth: q(500_000_000, "requests/month", `${DOC} Rec. 5: Cloudflare becomes expensive vs. traditional hosting at ~500M+ requests/month`),
+  simplicityPremium: { low: 2, high: 3, reason: `${DOC} Rec. 5: operational simplicity is worth 2-3x the raw compute cost` },
+  defaultServerMonthly: q(200, "USD/month", "Assumed traditional hosting cost (override with --server-cost)"),
+} as const;

@@ -1,0 +1,71 @@
+import type { SecretRow } from "../db/schema.ts";
+
+/** Public metadata of a live secret: never its content. */
+export interface SecretMetadata {
+  id: string;
+  createdAt: number;
+  expiresAt: number;
+  maxViews: number | null;
+  views: number;
+}
+
+export interface NewSecret {
+  id: string;
+  ciphertext: string;
+  deleteTokenHash: string;
+  createdAt: number;
+  expiresAt: number;
+  maxViews: number | null;
+}
+
+export interface RevealResult {
+  ciphertext: string;
+  views: number;
+  maxViews: number | null;
+  /** True when this view was the last allowed one and the content is now gone. */
+  burned: boolean;
+}
+
+/** What a database reports about one statement; D1 fills it from `result.meta`, libSQL from its own counters. */
+export interface QueryInfo {
+  /** Stable statement name (e.g. "secrets.reveal"), never SQL text or parameters. */
+  name: string;
+  operation: "read" | "write";
+  /** Wall time seen by the caller, ms. */
+  clientMs: number;
+  /** Time the database says it spent, ms (D1 meta.duration), when known. */
+  serverMs?: number;
+  rowsRead?: number;
+  rowsWritten?: number;
+  /** Database size after the statement, bytes (D1 meta.size_after), when known. */
+  sizeAfter?: number;
+}
+
+export type QueryObserver = (info: QueryInfo) => void;
+
+/**
+ * The database seam of the secrets API. Routes only talk to this, so D1 can be swapped for libSQL
+ * (Turso) without touching them. Every method is a single atomic statement or batch: D1 has no
+ * interactive transactions.
+ */
+export interface SecretStore {
+  create(secret: NewSecret): Promise<void>;
+  /** Live metadata, or null when unknown, expired or burned. */
+  getMetadata(id: string, now: number): Promise<SecretMetadata | null>;
+  /** Counts one view atomically and burns on the last allowed one; null when unknown, expired, burned or exhausted. */
+  reveal(id: string, now: number): Promise<RevealResult | null>;
+  /** Adds views counted elsewhere (write-behind) to unlimited-view secrets, in one batched write. */
+  addViews(counts: ReadonlyMap<string, number>, now: number): Promise<void>;
+  /** Hash of the delete token of a live secret, or null. */
+  getDeleteTokenHash(id: string, now: number): Promise<string | null>;
+  /** Burns a live secret; false when it was already gone. */
+  burn(id: string, now: number): Promise<boolean>;
+  /** Deletes up to `limit` expired or burned rows; returns how many went. */
+  purge(now: number, limit: number): Promise<number>;
+  /** Cheap round trip for health checks. */
+  ping(): Promise<void>;
+  /** Raw rows in id order after `afterId`, for copying to another database. */
+  scan(afterId: string, limit: number): Promise<SecretRow[]>;
+  /** Inserts or replaces raw rows (idempotent, so an interrupted copy can resume). */
+  upsertRows(rows: readonly SecretRow[]): Promise<void>;
+}
