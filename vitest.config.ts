@@ -1,0 +1,44 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Two kinds of tests:
+ * - `workers`: everything under worker/ runs inside workerd with real D1, KV, Cache API and Durable Objects.
+ * - `node`: files named `*.node.test.ts`, and everything under cli/, dashboards/, alerts/, scripts/, test/ (real binaries, subprocesses, libSQL).
+ */
+const NODE_TESTS = ["**/*.node.test.ts", "cli/**/*.test.ts", "dashboards/**/*.test.ts", "alerts/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"];
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("migrations");
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              main: "./worker/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+            }),
+          ],
+          test: {
+            name: "workers",
+            include: ["worker/**/*.test.ts"],
+            exclude: NODE_TESTS,
+            setupFiles: ["./worker/test/apply-migrations.ts"],
+          },
+        },
+        {
+          test: {
+            name: "node",
+            environment: "node",
+            include: NODE_TESTS,
+            exclude: ["node_modules/**", ".build/**", ".wrangler/**"],
+            testTimeout: 60_000,
+            hookTimeout: 120_000,
+          },
+        },
+      ],
+    },
+  };
+});
