@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// Real Prometheus, promtool, VictoriaMetrics and vmagent for tests and `npm start`, from Debian's packages.
+// bookworm's victoria-metrics (1.79) has no OTLP receiver, so the packages come from trixie through a private
+// apt configuration: the system's sources, state and installed packages are never touched.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const OBS_CACHE = join(ROOT, ".cache", "obs");
+const SUITE = "trixie";
+const PACKAGES = ["prometheus", "promtool", "victoria-metrics"];
+const BINARIES = {
+  prometheus: "usr/bin/prometheus",
+  promtool: "usr/bin/promtool",
+  victoriaMetrics: "usr/bin/victoria-metrics",
+  vmagent: "usr/bin/vmagent",
+};
+
+const paths = (dir) => Object.fromEntries(Object.entries(BINARIES).map(([k, rel]) => [k, join(dir, rel)]));
+const complete = (dir) => Object.values(paths(dir)).every((p) => existsSync(p));
+
+/** The Debian mirror the machine is configured with (deb822 or one-line format). */
+function debianMirror() {
+  const candidates = ["/etc/apt/sources.list.d/debian.sources", "/etc/apt/sources.list"];
+  for (const file of candidates) {
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, "utf8");
+    const deb822 = text.match(/^URIs:\s*(\S+\/debian)\s*$/m);
+    if (deb822) return deb822[1];
+    const oneLine = text.match(/^deb\s+(?:\[[^\]]*\]\s+)?(\S+\/debian)\s+/m);
+    if (oneLine) return oneLine[1];
+  }
+  throw new Error("no Debian mirror found in /etc/apt/sources.list(.d): cannot fetch prometheus/victoria-metrics");
+}
+
+function download(target) {
+  const work = `${target}.partial-${process.pid}`;
+  rmSync(work, { recursive: true, force: true });
+  const apt = join(work, "apt");
+  for (const d of ["lists/partial", "cache/archives/partial", "etc/preferences.d", "debs"]) mkdirSync(join(apt, d), { recursive: true });
+  writeFileSync(join(apt, "status"), "");
+  writeFileSync(join(apt, "etc/sources.list"), `deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${debianMirror()} ${SUITE} main\n`);
+  const opts = [
+    `-o`, `Dir::Etc::SourceList=${join(apt, "etc/sources.list")}`,
+    `-o`, `Dir::Etc::SourceParts=${join(apt, "etc/none")}`,
+    `-o`, `Dir::Etc::PreferencesParts=${join(apt, "etc/preferences.d")}`,
+    `-o`, `Dir::State::Lists=${join(apt, "lists")}`,
+    `-o`, `Dir::State::Status=${join(apt, "status")}`,
+    `-o`, `Dir::Cache=${join(apt, "cache")}`,
+    `-o`, `APT::Sandbox::User=root`,
+    `-o`, `Debug::NoLocking=1`,
+    `-qq`,
+  ];
+  execFileSync("apt-get", [...opts, "update"], { stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync("apt-get", [...opts, "download", ...PACKAGES], { cwd: join(apt, "debs"), stdio: ["ignore", "ignore", "inherit"] });
+  const extracted = join(work, "root");
+  for (const deb of readdirSync(join(apt, "debs")).filter((f) => f.endsWith(".deb"))) {
+    execFileSync("dpkg-deb", ["-x", join(apt, "debs", deb), extracted]);
+  }
+  if (!complete(extracted)) throw new Error(`downloaded packages lack a binary: expected ${Object.values(BINARIES).join(", ")}`);
+  rmSync(target, { recursive: true, force: true });
+  renameSync(extracted, target);
+  rmSync(work, { recursive: true, force: true });
+}
+
+/** Absolute paths of the binaries, downloading them once into .cache/obs (git-ignored). */
+export async function obsBinaries() {
+  const target = join(OBS_CACHE, SUITE);
+  if (!complete(target)) {
+    mkdirSync(OBS_CACHE, { recursive: true });
+    const lock = join(OBS_CACHE, "download.lock");
+    // A directory is an atomic lock across the processes of one test run.
+    for (let waited = 0; ; waited += 250) {
+      try {
+        mkdirSync(lock);
+        break;
+      } catch {
+        if (waited > 180_000) throw new Error(`timed out waiting for ${lock} (remove it if no download is running)`);
+        await new Promise((r) => setTimeout(r, 250));
+        if (complete(target)) return paths(target);
+      }
+    }
+    try {
+      if (!complete(target)) download(target);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  return paths(target);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const bins = await obsBinaries();
+  const prometheus = execFileSync(bins.prometheus, ["--version"], { encoding: "utf8" }).split("\n")[0];
+  console.log(JSON.stringify({ ...bins, prometheusVersion: prometheus }, null, 2));
+}
