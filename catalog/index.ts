@@ -6,3 +6,4 @@ export * from "./api.ts";
 export * from "./caching.ts";
 export * from "./prices.ts";
 export * from "./metrics.ts";
+export * from "./capacity.ts";
