@@ -7,3 +7,4 @@ export * from "./caching.ts";
 export * from "./prices.ts";
 export * from "./metrics.ts";
 export * from "./capacity.ts";
+export * from "./observability.ts";
