@@ -7,4 +7,5 @@ export * from "./caching.ts";
 export * from "./prices.ts";
 export * from "./metrics.ts";
 export * from "./capacity.ts";
+export * from "./telemetry.ts";
 export * from "./observability.ts";
