@@ -15,6 +15,12 @@ export const MAX_VIEWS = {
 
 export const CIPHERTEXT_MAX_BYTES = q(65_536, "bytes", "64 KiB default ciphertext limit (var MAX_CIPHERTEXT_BYTES)");
 
+export const REQUEST_BODY_OVERHEAD_BYTES = q(1024, "bytes", "Room for the JSON keys and numbers around the ciphertext: body limit = ciphertext limit + this");
+
+export const SECRET_ID_BYTES = q(16, "bytes", "128-bit random ids: unguessable, 22 base64url characters");
+
+export const DELETE_TOKEN_BYTES = q(32, "bytes", "256-bit random delete tokens (43 base64url characters); only their SHA-256 is stored");
+
 export const RATE_LIMITS = {
   createsPerMinute: q(30, "requests/min", "Per client IP, default for var RATE_LIMIT_CREATE_PER_MINUTE"),
   revealsPerMinute: q(120, "requests/min", "Per client IP, default for var RATE_LIMIT_REVEAL_PER_MINUTE"),

@@ -26,10 +26,15 @@ export interface RevealResult {
   burned: boolean;
 }
 
-/** What a database reports about one statement; D1 fills it from `result.meta`, libSQL from its own counters. */
+/**
+ * What a database reports about one round trip; D1 fills it from `result.meta`, libSQL from its own counters.
+ * A batch (one round trip, one transaction) is reported once, with its rows and server time summed.
+ */
 export interface QueryInfo {
   /** Stable statement name (e.g. "secrets.reveal"), never SQL text or parameters. */
   name: string;
+  /** Statements in the round trip: 1, or the length of a batch. */
+  statements: number;
   operation: "read" | "write";
   /** Wall time seen by the caller, ms. */
   clientMs: number;

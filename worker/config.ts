@@ -1,0 +1,36 @@
+import { CIPHERTEXT_MAX_BYTES, EDGE_CACHE, RATE_LIMITS, REQUEST_BODY_OVERHEAD_BYTES } from "../catalog/index.ts";
+
+/** The API's settings, fully resolved from the bindings: every default applied here and nowhere else. */
+export interface ApiConfig {
+  maxCiphertextBytes: number;
+  /** Whole request body cap, enforced before parsing. */
+  maxBodyBytes: number;
+  rateLimits: { create: number; reveal: number; windowMs: number };
+  metadataCache: { maxAgeSeconds: number; staleWhileRevalidateSeconds: number };
+}
+
+type Vars = Partial<Record<"MAX_CIPHERTEXT_BYTES" | "RATE_LIMIT_CREATE_PER_MINUTE" | "RATE_LIMIT_REVEAL_PER_MINUTE", unknown>>;
+
+/** A non-negative integer var; anything else falls back to the default with a warning naming the var (never its value's context). */
+function intVar(vars: Vars, name: keyof Vars, fallback: number, min: number): number {
+  const raw = vars[name];
+  if (raw === undefined || raw === null || raw === "") return fallback;
+  const value = typeof raw === "number" ? raw : Number(String(raw).trim());
+  if (Number.isSafeInteger(value) && value >= min) return value;
+  console.warn(JSON.stringify({ event: "config.invalid_var", var: name, using: fallback }));
+  return fallback;
+}
+
+export function parseConfig(env: Vars): ApiConfig {
+  const maxCiphertextBytes = intVar(env, "MAX_CIPHERTEXT_BYTES", CIPHERTEXT_MAX_BYTES.value, 1);
+  return {
+    maxCiphertextBytes,
+    maxBodyBytes: maxCiphertextBytes + REQUEST_BODY_OVERHEAD_BYTES.value,
+    rateLimits: {
+      create: intVar(env, "RATE_LIMIT_CREATE_PER_MINUTE", RATE_LIMITS.createsPerMinute.value, 0),
+      reveal: intVar(env, "RATE_LIMIT_REVEAL_PER_MINUTE", RATE_LIMITS.revealsPerMinute.value, 0),
+      windowMs: RATE_LIMITS.window.value * 1000,
+    },
+    metadataCache: { maxAgeSeconds: EDGE_CACHE.maxAge.value, staleWhileRevalidateSeconds: EDGE_CACHE.staleWhileRevalidate.value },
+  };
+}

@@ -1,0 +1,11 @@
+/** Optional vars: absent means the catalog default (see worker/config.ts). Bindings are generated into worker-configuration.d.ts. */
+declare namespace Cloudflare {
+  interface Env {
+    /** Largest accepted ciphertext, bytes (default catalog CIPHERTEXT_MAX_BYTES). */
+    MAX_CIPHERTEXT_BYTES?: string;
+    /** Creates per client IP per minute; 0 disables the limit (default catalog RATE_LIMITS). */
+    RATE_LIMIT_CREATE_PER_MINUTE?: string;
+    /** Reveals per client IP per minute; 0 disables the limit (default catalog RATE_LIMITS). */
+    RATE_LIMIT_REVEAL_PER_MINUTE?: string;
+  }
+}

@@ -1,0 +1,43 @@
+import { MAX_VIEWS, SECRET_TTL } from "../../catalog/index.ts";
+import type { ApiConfig } from "../config.ts";
+import { ApiError } from "../http/errors.ts";
+
+export interface CreateRequest {
+  ciphertext: string;
+  ttlSeconds: number;
+  maxViews: number | null;
+}
+
+const FIELDS = new Set(["ciphertext", "ttlSeconds", "maxViews"]);
+/** In `u` mode a surrogate pair is one code point, so this only matches unpaired halves (not valid UTF-8). */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+const invalid = (message: string) => new ApiError("invalid_request", message);
+
+function boundedInt(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(`${field} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** Validates the body of POST /api/secrets and applies the catalog defaults. */
+export function parseCreateRequest(body: unknown, config: Pick<ApiConfig, "maxCiphertextBytes">): CreateRequest {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalid("The body must be a JSON object");
+  const fields = body as Record<string, unknown>;
+  const unknown = Object.keys(fields).filter((k) => !FIELDS.has(k));
+  if (unknown.length > 0) throw invalid(`Unknown field(s); allowed: ${[...FIELDS].join(", ")}`);
+
+  const { ciphertext, ttlSeconds, maxViews } = fields;
+  if (typeof ciphertext !== "string" || ciphertext.length === 0) throw invalid("ciphertext must be a non-empty string");
+  if (LONE_SURROGATE.test(ciphertext)) throw invalid("ciphertext must be valid Unicode (no unpaired surrogates)");
+  if (new TextEncoder().encode(ciphertext).byteLength > config.maxCiphertextBytes) {
+    throw new ApiError("payload_too_large", `ciphertext exceeds ${config.maxCiphertextBytes} bytes`);
+  }
+  return {
+    ciphertext,
+    ttlSeconds: ttlSeconds === undefined ? SECRET_TTL.default.value : boundedInt(ttlSeconds, "ttlSeconds", SECRET_TTL.min.value, SECRET_TTL.max.value),
+    maxViews:
+      maxViews === undefined ? MAX_VIEWS.default.value : maxViews === null ? null : boundedInt(maxViews, "maxViews", MAX_VIEWS.min.value, MAX_VIEWS.max.value),
+  };
+}

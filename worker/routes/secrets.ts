@@ -1,0 +1,66 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import { ApiError, notFound } from "../http/errors.ts";
+import { jsonBody } from "../http/json-body.ts";
+import { SECRET_ID_PATTERN, constantTimeEqual, newDeleteToken, newSecretId, sha256Hex } from "../http/tokens.ts";
+import { rateLimit } from "../rate-limit/rate-limit.ts";
+import { parseCreateRequest } from "./create-request.ts";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const remainingViews = (maxViews: number | null, views: number) => (maxViews === null ? null : Math.max(0, maxViews - views));
+const NO_STORE = { "Cache-Control": "no-store" };
+
+/** Ids that newSecretId() cannot produce are unknown by construction: answer 404 without touching the database. */
+function secretId(id: string): string {
+  if (!SECRET_ID_PATTERN.test(id)) throw notFound();
+  return id;
+}
+
+/** Routes under /api/secrets. Paths here are the route templates telemetry reports (c.req.routePath). */
+export const secretRoutes = new Hono<AppEnv>()
+  .post("/", rateLimit("create"), jsonBody(), async (c) => {
+    const { ciphertext, ttlSeconds, maxViews } = parseCreateRequest(c.var.body, c.var.config);
+    const id = newSecretId();
+    const deleteToken = newDeleteToken();
+    const createdAt = Date.now();
+    const expiresAt = createdAt + ttlSeconds * 1000;
+    await c.var.store.create({ id, ciphertext, deleteTokenHash: await sha256Hex(deleteToken), createdAt, expiresAt, maxViews });
+    return c.json({ id, expiresAt: iso(expiresAt), maxViews, deleteToken }, 201, { ...NO_STORE, Location: `/api/secrets/${id}` });
+  })
+  .get("/:id", async (c) => {
+    const now = Date.now();
+    const meta = await c.var.store.getMetadata(secretId(c.req.param("id")), now);
+    if (!meta) throw notFound();
+    const { maxAgeSeconds, staleWhileRevalidateSeconds } = c.var.config.metadataCache;
+    // Never let a cache keep the metadata past the secret's own expiry.
+    const maxAge = Math.max(0, Math.min(maxAgeSeconds, Math.floor((meta.expiresAt - now) / 1000)));
+    return c.json(
+      {
+        id: meta.id,
+        createdAt: iso(meta.createdAt),
+        expiresAt: iso(meta.expiresAt),
+        maxViews: meta.maxViews,
+        views: meta.views,
+        remainingViews: remainingViews(meta.maxViews, meta.views),
+      },
+      200,
+      { "Cache-Control": `public, max-age=${maxAge}, stale-while-revalidate=${staleWhileRevalidateSeconds}` },
+    );
+  })
+  .post("/:id/reveal", rateLimit("reveal"), async (c) => {
+    const revealed = await c.var.store.reveal(secretId(c.req.param("id")), Date.now());
+    if (!revealed) throw notFound();
+    const { ciphertext, views, maxViews } = revealed;
+    return c.json({ ciphertext, views, remainingViews: remainingViews(maxViews, views) }, 200, NO_STORE);
+  })
+  .delete("/:id", async (c) => {
+    const token = c.req.header("X-Delete-Token");
+    if (!token) throw new ApiError("invalid_request", "Send the deleteToken from the create response in the X-Delete-Token header");
+    const id = secretId(c.req.param("id"));
+    const now = Date.now();
+    const stored = await c.var.store.getDeleteTokenHash(id, now);
+    if (!stored) throw notFound();
+    if (!constantTimeEqual(await sha256Hex(token), stored)) throw new ApiError("forbidden", "The delete token does not match this secret");
+    if (!(await c.var.store.burn(id, now))) throw notFound();
+    return c.body(null, 204, NO_STORE);
+  });
