@@ -59,7 +59,8 @@ export const D1_DURATION_BUCKETS = boundaries(
 /** Milliseconds of CPU per invocation (from the Tail Worker). */
 export const CPU_MS_BUCKETS = boundaries(1, 2, 5, 10, 20, 40, 75, 100, 200, 500, WORKER_CPU.warning.value, WORKER_CPU.critical.value);
 
-const m = (def: MetricDef): MetricDef => Object.freeze(def);
+/** Keeps each entry's literal kind in its type, so instruments created from it are typed (counter.add, histogram.record). */
+const m = <K extends MetricKind>(def: MetricDef & { kind: K }): MetricDef & { readonly kind: K } => Object.freeze(def);
 
 export const METRICS = {
   httpServerDuration: m({

@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// A capturing OTLP/HTTP receiver on 127.0.0.1: keeps every batch (raw bytes) for tests, prints one compact
+// line per batch, and can forward /v1/metrics to VictoriaMetrics so one base URL serves all three signals.
+// Modes simulate backend outages: "ok", "fail" (HTTP 500) and "hang" (never answers).
+import { createServer } from "node:http";
+import { pathToFileURL } from "node:url";
+
+/** Reads a protobuf varint at `pos`; returns [value, nextPos]. */
+function varint(buf, pos) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = buf[pos++];
+    value += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) return [value, pos];
+    shift += 7;
+  }
+}
+
+/** The length-delimited sub-messages with field number `field` in `buf`. */
+function children(buf, field) {
+  const out = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    let key;
+    [key, pos] = varint(buf, pos);
+    const wire = key & 7;
+    if (wire === 0) [, pos] = varint(buf, pos);
+    else if (wire === 1) pos += 8;
+    else if (wire === 5) pos += 4;
+    else if (wire === 2) {
+      let len;
+      [len, pos] = varint(buf, pos);
+      if (key >>> 3 === field) out.push(buf.subarray(pos, pos + len));
+      pos += len;
+    } else break;
+  }
+  return out;
+}
+
+/**
+ * Items in an OTLP export request: metrics, log records or spans. All three messages nest the same way:
+ * resource* (1) -> scope* (2) -> item (2).
+ */
+export function countItems(body, contentType = "application/x-protobuf") {
+  if (contentType.includes("json")) {
+    const doc = JSON.parse(body.toString("utf8"));
+    const [rKey] = Object.keys(doc);
+    return (doc[rKey] ?? []).reduce(
+      (n, r) => n + Object.values(r).filter(Array.isArray).flat().reduce((m, s) => m + (Object.values(s).find(Array.isArray)?.length ?? 0), 0),
+      0,
+    );
+  }
+  return children(body, 1).reduce((n, r) => n + children(r, 2).reduce((m, s) => m + children(s, 2).length, 0), 0);
+}
+
+const SIGNALS = { "/v1/metrics": "metrics", "/v1/logs": "logs", "/v1/traces": "traces" };
+
+/**
+ * Starts the receiver. `forwardMetricsTo`: VictoriaMetrics' base URL (metrics are POSTed to
+ * {base}/opentelemetry/v1/metrics and VM's answer is relayed). `print`: one line per batch on stdout.
+ */
+export async function startOtlpReceiver({ port = 0, forwardMetricsTo, print = false, mode = "ok" } = {}) {
+  const batches = [];
+  const hanging = new Set();
+  let currentMode = mode;
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", async () => {
+      const signal = SIGNALS[req.url?.split("?")[0] ?? ""];
+      if (req.method !== "POST" || !signal) {
+        res.writeHead(404).end();
+        return;
+      }
+      const body = Buffer.concat(chunks);
+      const contentType = req.headers["content-type"] ?? "";
+      let items = -1;
+      try {
+        items = countItems(body, contentType);
+      } catch {
+        // unparseable: still captured
+      }
+      const batch = { signal, bytes: body.length, items, contentType, headers: req.headers, body, at: Date.now(), mode: currentMode };
+      batches.push(batch);
+      if (print) console.log(`otlp ${new Date(batch.at).toISOString().slice(11, 23)} ${signal.padEnd(7)} ${String(items).padStart(5)} items ${String(body.length).padStart(7)} B`);
+      if (currentMode === "hang") {
+        hanging.add(res);
+        res.on("close", () => hanging.delete(res));
+        return;
+      }
+      if (currentMode === "fail") {
+        res.writeHead(500, { "content-type": "text/plain" }).end("simulated backend failure");
+        return;
+      }
+      if (signal === "metrics" && forwardMetricsTo) {
+        try {
+          const vm = await fetch(`${forwardMetricsTo}/opentelemetry/v1/metrics`, { method: "POST", headers: { "content-type": contentType }, body });
+          batch.forwardStatus = vm.status;
+          res.writeHead(vm.status, { "content-type": vm.headers.get("content-type") ?? "text/plain" }).end(Buffer.from(await vm.arrayBuffer()));
+        } catch (error) {
+          batch.forwardStatus = 502;
+          res.writeHead(502).end(String(error));
+        }
+        return;
+      }
+      res.writeHead(200, { "content-type": contentType.includes("json") ? "application/json" : "application/x-protobuf" }).end(contentType.includes("json") ? "{}" : "");
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
+  });
+  const actualPort = server.address().port;
+  return {
+    url: `http://127.0.0.1:${actualPort}`,
+    port: actualPort,
+    batches,
+    setMode(next) {
+      currentMode = next;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const res of hanging) res.destroy();
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
+  const receiver = await startOtlpReceiver({ port: Number(args.port ?? 0), forwardMetricsTo: args["forward-metrics"], print: true });
+  console.log(`OTLP receiver on ${receiver.url} (POST /v1/logs, /v1/traces${args["forward-metrics"] ? `; /v1/metrics -> ${args["forward-metrics"]}` : ", /v1/metrics"})`);
+  const stop = () => receiver.close().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}

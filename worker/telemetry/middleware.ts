@@ -1,0 +1,80 @@
+import { trace } from "@opentelemetry/api";
+import type { Context, MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+import { getPipeline } from "./registry.ts";
+import type { TelemetryEnv } from "./config.ts";
+import { regionOf } from "./region.ts";
+import { consoleLine, metricAttributes, requestLogEntry, UNMATCHED_ROUTE } from "./request-record.ts";
+import { noteUser, type UniqueUsersEnv } from "./unique-users/unique-users-client.ts";
+import { warnRateLimited } from "./warn.ts";
+
+const WILDCARDS = new Set(["*", "/*"]);
+
+/** The template of the handler that answered; middleware-only matches (404s) get a fixed label. */
+function routeTemplate(c: Context): string {
+  try {
+    const path = routePath(c);
+    return path && !WILDCARDS.has(path) ? path : UNMATCHED_ROUTE;
+  } catch {
+    return UNMATCHED_ROUTE;
+  }
+}
+
+/** Cloudflare sets CF-Ray itself; a client-supplied request id could carry anything, so it is not trusted. */
+const requestIdOf = (c: Context): string => c.req.header("cf-ray") ?? crypto.randomUUID();
+
+const executionCtx = (c: Context): ExecutionContext | null => {
+  try {
+    return c.executionCtx;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Records every request: the duration histogram by method, route template, status, region and
+ * read/write; one structured log record (OTLP and console); the client's unique-user register update.
+ * Then schedules the isolate's flush if the interval has passed. With telemetry off it only calls next().
+ */
+export function telemetryMiddleware<E extends TelemetryEnv & UniqueUsersEnv>(): MiddlewareHandler<{ Bindings: E }> {
+  return async (c, next) => {
+    const pipeline = getPipeline(c.env);
+    if (!pipeline) return next();
+    const start = Date.now();
+    try {
+      await next();
+    } finally {
+      try {
+        const route = routeTemplate(c);
+        const span = trace.getActiveSpan();
+        const spanContext = span?.spanContext();
+        if (span) {
+          span.setAttribute("http.route", route);
+          span.updateName(`${c.req.method.toUpperCase()} ${route}`);
+        }
+        const facts = {
+          method: c.req.method,
+          route,
+          status: c.res.status,
+          durationMs: Date.now() - start,
+          region: regionOf(c.req.raw.cf as { continent?: unknown; country?: unknown } | undefined),
+          requestId: requestIdOf(c),
+          error: c.error,
+          timeMs: start,
+          ...(spanContext ? { traceId: spanContext.traceId, spanId: spanContext.spanId } : {}),
+        };
+        pipeline.instruments.httpServerDuration.record(facts.durationMs / 1000, metricAttributes(facts));
+        const entry = requestLogEntry(facts);
+        pipeline.pushLog(entry);
+        console.log(consoleLine(entry));
+        const ctx = executionCtx(c);
+        if (ctx) {
+          ctx.waitUntil(noteUser(pipeline, c.env.UNIQUE_USERS, c.req.header("cf-connecting-ip") ?? null));
+          pipeline.maybeFlush(ctx);
+        }
+      } catch (error) {
+        warnRateLimited("middleware", `telemetry middleware failed: ${error instanceof Error ? error.name : "Error"}`);
+      }
+    }
+  };
+}

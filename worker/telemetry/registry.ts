@@ -1,0 +1,35 @@
+import { parseTelemetryConfig, type TelemetryEnv } from "./config.ts";
+import { TelemetryPipeline } from "./pipeline.ts";
+
+let current: { key: string; pipeline: TelemetryPipeline } | null = null;
+
+const rawKey = (env: TelemetryEnv, serviceName: string | undefined): string =>
+  [
+    env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    env.OTEL_EXPORTER_OTLP_HEADERS,
+    env.OTEL_SERVICE_NAME,
+    env.OTEL_METRIC_EXPORT_INTERVAL,
+    env.OTEL_TRACES_SAMPLER_ARG,
+    env.ENVIRONMENT,
+    serviceName,
+  ].join("\u0000");
+
+/**
+ * The isolate's pipeline for this env, created on first use; null when telemetry is off
+ * (no OTEL_EXPORTER_OTLP_ENDPOINT), so callers skip all work.
+ */
+export function getPipeline(env: TelemetryEnv, serviceName?: string): TelemetryPipeline | null {
+  const key = rawKey(env, serviceName);
+  if (current?.key === key) return current.pipeline;
+  const config = parseTelemetryConfig(env);
+  if (!config) {
+    current = null;
+    return null;
+  }
+  if (serviceName) config.serviceName = serviceName;
+  current = { key, pipeline: new TelemetryPipeline(config) };
+  return current.pipeline;
+}
+
+/** The pipeline of the last request this isolate served, for helpers called without env (cache, business counters). */
+export const activePipeline = (): TelemetryPipeline | null => current?.pipeline ?? null;

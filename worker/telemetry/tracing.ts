@@ -1,0 +1,49 @@
+import { instrument, type ResolveConfigFn } from "@microlabs/otel-cf-workers";
+import { parseTelemetryConfig, type TelemetryEnv } from "./config.ts";
+import { getPipeline } from "./registry.ts";
+import { redactSpans } from "./span-redaction.ts";
+import { BufferedTraceSpanProcessor, keepTrace } from "./trace-processor.ts";
+
+type SpanProcessors = Extract<ReturnType<ResolveConfigFn>, { spanProcessors: unknown }>["spanProcessors"];
+
+/** One per isolate: otel-cf-workers registers its span processors once, on the first instrumented request. */
+export const traceProcessor = new BufferedTraceSpanProcessor();
+
+const traceConfig: ResolveConfigFn<TelemetryEnv> = (env) => {
+  const config = parseTelemetryConfig(env);
+  return {
+    service: { name: config?.serviceName ?? "moltsecret-api" },
+    spanProcessors: traceProcessor as unknown as SpanProcessors,
+    sampling: {
+      headSampler: { ratio: config?.traceSampleRatio ?? 0, acceptRemote: false },
+      tailSampler: (trace) => keepTrace(trace.spans),
+    },
+    // rc.52 never calls postProcessor; redaction happens in traceProcessor. Kept so a fixed release also redacts.
+    postProcessor: redactSpans,
+    handlers: { fetch: { acceptTraceContext: false } },
+  };
+};
+
+/**
+ * Wraps the Worker's handlers: with telemetry on, fetch runs under otel-cf-workers (traces) and every
+ * handler ends with a chance to flush; with telemetry off (no endpoint) the original handlers run untouched.
+ */
+export function instrumentWorker<E extends TelemetryEnv, Q = unknown, C = unknown>(handler: ExportedHandler<E, Q, C>): ExportedHandler<E, Q, C> {
+  const traced = instrument(handler as ExportedHandler<E, Q, C>, traceConfig as ResolveConfigFn);
+  const wrapped: ExportedHandler<E, Q, C> = { ...handler };
+  if (handler.fetch) {
+    const plain = handler.fetch.bind(handler);
+    wrapped.fetch = (request, env, ctx) => (getPipeline(env) ? traced.fetch!(request, env, ctx) : plain(request, env, ctx));
+  }
+  if (handler.scheduled) {
+    const plain = handler.scheduled.bind(handler);
+    wrapped.scheduled = async (controller, env, ctx) => {
+      try {
+        await plain(controller, env, ctx);
+      } finally {
+        getPipeline(env)?.maybeFlush(ctx);
+      }
+    };
+  }
+  return wrapped;
+}

@@ -1,0 +1,78 @@
+import { TELEMETRY } from "../../../catalog/index.ts";
+import type { TelemetryPipeline } from "../pipeline.ts";
+import { warnRateLimited } from "../warn.ts";
+import { registerUpdate } from "./hyperloglog.ts";
+import { utcDay, type UniqueUsers } from "./unique-users-object.ts";
+
+export interface UniqueUsersEnv {
+  UNIQUE_USERS?: DurableObjectNamespace<UniqueUsers>;
+}
+
+const OBJECT_NAME = "global";
+const encoder = new TextEncoder();
+
+/** Per-isolate state: today's salt (one DO call per isolate per day) and pending register maxima. */
+let salt: { day: string; value: Promise<string> } | null = null;
+let saltFailedAt = 0;
+let pending = new Map<number, number>();
+
+const stub = (ns: DurableObjectNamespace<UniqueUsers>) => ns.get(ns.idFromName(OBJECT_NAME));
+
+function todaysSalt(ns: DurableObjectNamespace<UniqueUsers>, now: number): Promise<string> | null {
+  const day = utcDay(now);
+  if (salt?.day === day) return salt.value;
+  if (now - saltFailedAt < TELEMETRY.warningInterval.value) return null;
+  const value = stub(ns).salt(day);
+  salt = { day, value };
+  value.catch((error: unknown) => {
+    salt = null;
+    saltFailedAt = Date.now();
+    warnRateLimited("unique-users-salt", `UniqueUsers salt unavailable: ${error instanceof Error ? error.name : "Error"}`);
+  });
+  return value;
+}
+
+/**
+ * Notes one client for today's unique count, off the request path (call it inside waitUntil).
+ * The IP only lives in this closure: it is hashed with the day's salt and reduced to one register update.
+ */
+export async function noteUser(pipeline: TelemetryPipeline, ns: DurableObjectNamespace<UniqueUsers> | undefined, ip: string | null, now = Date.now()): Promise<void> {
+  if (!ns || !ip) return;
+  const saltPromise = todaysSalt(ns, now);
+  if (!saltPromise) return;
+  let saltValue: string;
+  try {
+    saltValue = await saltPromise;
+  } catch {
+    return;
+  }
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(`${saltValue}|${ip}`)));
+  const [index, rank] = registerUpdate(hash);
+  if (rank > (pending.get(index) ?? 0)) pending.set(index, rank);
+  pipeline.setFlushHook("unique-users", flushUniqueUsers(ns));
+}
+
+/** The flush hook: one DO call per flush carries every pending register update and returns the day's estimate. */
+const flushUniqueUsers =
+  (ns: DurableObjectNamespace<UniqueUsers>) =>
+  async (pipeline: TelemetryPipeline): Promise<void> => {
+    if (pending.size === 0 || !salt) return;
+    const updates = [...pending];
+    const day = salt.day;
+    pending = new Map();
+    try {
+      const result = await stub(ns).merge(day, updates);
+      pipeline.instruments.uniqueUsers.record(result.estimate);
+      pipeline.countItems("users", "exported", updates.length);
+    } catch (error) {
+      pipeline.countItems("users", "failed", updates.length);
+      throw error;
+    }
+  };
+
+/** Test seam: forget the isolate's salt and pending updates. */
+export function resetUniqueUsersClient(): void {
+  salt = null;
+  saltFailedAt = 0;
+  pending = new Map();
+}
