@@ -30,6 +30,8 @@ export const LABEL_VALUES = {
   d1OperationType: { read: "read", write: "write" },
   cacheResult: { hit: "hit", miss: "miss" },
   telemetryOutcome: { exported: "exported", failed: "failed", dropped: "dropped" },
+  /** cache.layer value of KV lookups: each one is a billed KV read. */
+  cacheLayerKv: "kv",
 } as const;
 
 /** Exports that fail or are dropped: the backend is down or the buffers overflow, and dashboards go blind. */
@@ -41,13 +43,32 @@ export const TELEMETRY_EXPORT_FAILURES: Threshold<"ratio"> = {
 /** Windows of the rules: how much history a rate, quantile or projection looks at. */
 export const RULE_WINDOWS = {
   rate: "5m",
+  /** Cost is projected from a smoother window than alerting rates. */
+  cost: "1h",
+  /** "Per day" business panels count over a rolling day. */
+  day: "1d",
   projectionLookback: "6h",
   evaluationInterval: "1m",
+} as const;
+
+/** Where alert runbook_url annotations point (alerts/runbooks/ of this repository); change it for a fork. */
+export const RUNBOOK_BASE_URL = "https://github.com/moltsecret/moltsecret/blob/main/alerts/runbooks/";
+
+/** Stable identifiers of the generated Grafana objects, so re-imports overwrite instead of duplicating. */
+export const GRAFANA_IDS = {
+  folderUid: "moltsecret",
+  folderTitle: "MoltSecret",
+  datasourceVariable: "datasource",
+  environmentVariable: "environment",
+  alertDatasourceUid: "grafanacloud-prom",
+  pagerContactPoint: "moltsecret-pager",
+  chatContactPoint: "moltsecret-chat",
 } as const;
 
 /** Unit conversions, named so no bare number hides in a query. */
 export const UNIT = {
   msPerSecond: 1000,
+  secondsPerMinute: 60,
   secondsPerDay: 86_400,
   million: 1e6,
   percent: 100,

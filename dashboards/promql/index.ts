@@ -1,0 +1,3 @@
+export * from "./expr.ts";
+export * from "./queries.ts";
+export * from "./cost.ts";
