@@ -68,7 +68,20 @@ export async function startOtlpReceiver({ port = 0, forwardMetricsTo, print = fa
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", async () => {
-      const signal = SIGNALS[req.url?.split("?")[0] ?? ""];
+      const path = req.url?.split("?")[0] ?? "";
+      // Control endpoints, so tests running inside workerd can drive and read the receiver over HTTP.
+      if (path === "/captured" && req.method === "GET") {
+        const since = Number(new URL(req.url, "http://x").searchParams.get("since") ?? 0);
+        const out = batches.slice(since).map(({ body, headers, ...b }) => ({ ...b, authorization: headers.authorization ?? null, body: body.toString("base64") }));
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ next: batches.length, batches: out }));
+        return;
+      }
+      if (path === "/mode" && req.method === "PUT") {
+        currentMode = Buffer.concat(chunks).toString("utf8").trim() || "ok";
+        res.writeHead(204).end();
+        return;
+      }
+      const signal = SIGNALS[path];
       if (req.method !== "POST" || !signal) {
         res.writeHead(404).end();
         return;

@@ -1,0 +1,16 @@
+import type { TestProject } from "vitest/node";
+// @ts-expect-error plain ESM script without types
+import { startOtlpReceiver } from "../../../scripts/obs/otlp-receiver.mjs";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    otlpReceiverUrl: string;
+  }
+}
+
+/** A real capturing OTLP receiver on 127.0.0.1 for the workerd tests; they read it back over HTTP (GET /captured). */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const receiver = await startOtlpReceiver();
+  project.provide("otlpReceiverUrl", receiver.url);
+  return () => receiver.close();
+}
