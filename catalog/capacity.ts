@@ -58,3 +58,6 @@ export const COST_ASSUMPTIONS = {
 
 /** How far `moltsecret cost` may be from the document's projection table before it flags the row. */
 export const COST_PROJECTION_TOLERANCE = q(0.25, "ratio", "A computed figure within 25% of the document's range is considered in agreement");
+
+/** `moltsecret migrate run`: rows read from D1 and upserted into libSQL per step; the checkpoint advances after each. */
+export const MIGRATE_COPY_CHUNK = q(1000, "rows", "Small enough that an interrupted copy repeats little and each libSQL write batch stays short");
