@@ -1,0 +1,104 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { Hono } from "hono";
+import { afterEach, describe, expect, it } from "vitest";
+import type { TelemetryEnv } from "./config.ts";
+import { telemetryMiddleware } from "./middleware.ts";
+import { getPipeline } from "./registry.ts";
+import { captured, decodeBody, setReceiverMode } from "./test/receiver.ts";
+import { telemetryEnv } from "./test/telemetry-env.ts";
+import { instrumentWorker, traceProcessor } from "./tracing.ts";
+
+const SECRET_ID = "Zq8xK2mPv7LnR4tW9yBc1d";
+const CLIENT_IP = "203.0.113.77";
+const CLIENT_IP6 = "2001:db8:85a3::8a2e:370:7334";
+
+function makeApp() {
+  const app = new Hono<{ Bindings: TelemetryEnv & { KV: KVNamespace } }>();
+  app.use(telemetryMiddleware());
+  app.get("/api/secrets/:id", (c) => c.json({ id: c.req.param("id") }));
+  app.post("/api/secrets/:id/reveal", async (c) => {
+    await c.env.KV.put(`secret:${c.req.param("id")}`, "v");
+    return c.json({ ciphertext: "c2VjcmV0IGNpcGhlcnRleHQgYmxvYg==" });
+  });
+  app.get("/boom/:id", () => {
+    throw new Error(`exploded while reading ${SECRET_ID} for ${CLIENT_IP}`);
+  });
+  app.onError((_e, c) => c.json({ error: "internal" }, 500));
+  return app;
+}
+
+async function call(handler: ExportedHandler<TelemetryEnv>, e: TelemetryEnv, path: string, init: RequestInit = {}) {
+  const ctx = createExecutionContext();
+  const headers = new Headers(init.headers);
+  headers.set("cf-connecting-ip", CLIENT_IP);
+  const req = new Request(`https://api.example.com${path}?token=${SECRET_ID}`, { ...init, headers });
+  const res = await handler.fetch!(req as Request<unknown, IncomingRequestCfProperties>, e, ctx);
+  await res.arrayBuffer();
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+afterEach(() => setReceiverMode("ok"));
+
+describe("telemetryMiddleware + instrumentWorker", () => {
+  it("records route templates, never paths, ids or IPs, in metrics, logs, spans and console lines", async () => {
+    const e = { ...env, ...telemetryEnv({ OTEL_SERVICE_NAME: "mw-test-1" }) } as TelemetryEnv;
+    const handler = instrumentWorker({ fetch: makeApp().fetch });
+    const { next } = await captured();
+    const lines: string[] = [];
+    const original = console.log;
+    console.log = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
+    try {
+      expect((await call(handler, e, `/api/secrets/${SECRET_ID}`)).status).toBe(200);
+      expect((await call(handler, e, `/api/secrets/${SECRET_ID}/reveal`, { method: "POST", headers: { "x-forwarded-for": CLIENT_IP6 } })).status).toBe(200);
+      expect((await call(handler, e, `/boom/${SECRET_ID}`)).status).toBe(500);
+      expect((await call(handler, e, `/nope/${SECRET_ID}`)).status).toBe(404);
+    } finally {
+      console.log = original;
+    }
+    await getPipeline(e)!.flush();
+    const { batches } = await captured(next);
+    const signals = new Set(batches.map((b) => b.signal));
+    expect(signals).toEqual(new Set(["metrics", "logs", "traces"]));
+    const logs = batches.find((b) => b.signal === "logs")!;
+    expect(logs.items).toBe(4);
+    const everything = [...batches.map(decodeBody), ...lines].join("\n");
+    expect(everything).toContain("/api/secrets/:id");
+    expect(everything).toContain("/api/secrets/:id/reveal");
+    expect(everything).toContain("(unmatched)");
+    expect(everything).toContain("db.cf.kv.key"); // the KV span exists, with its key redacted
+    for (const leak of [SECRET_ID, CLIENT_IP, CLIENT_IP6, "secret:", "c2VjcmV0IGNpcGhlcnRleHQgYmxvYg"]) expect(everything).not.toContain(leak);
+    expect(lines.filter((l) => l.includes('"http.route"'))).toHaveLength(4);
+    const errorLine = JSON.parse(lines.find((l) => l.includes("/boom/:id"))!);
+    expect(errorLine.level).toBe("error");
+    expect(errorLine["exception.stacktrace"]).toContain("Error: exploded while reading [redacted] for [redacted]");
+    expect(JSON.parse(lines.find((l) => l.includes("(unmatched)"))!).level).toBe("warn");
+    expect(traceProcessor.openTraces).toBe(0);
+  });
+
+  it("with head sampling 0 keeps only failed traces", async () => {
+    const e = { ...env, ...telemetryEnv({ OTEL_SERVICE_NAME: "mw-test-2", OTEL_TRACES_SAMPLER_ARG: "0" }) } as TelemetryEnv;
+    const handler = instrumentWorker({ fetch: makeApp().fetch });
+    const { next } = await captured();
+    for (let i = 0; i < 5; i++) await call(handler, e, `/api/secrets/${SECRET_ID}`);
+    await call(handler, e, `/boom/${SECRET_ID}`);
+    const report = await getPipeline(e)!.flush();
+    expect(report.logs?.records).toBe(6);
+    const traces = (await captured(next)).batches.filter((b) => b.signal === "traces");
+    expect(traces).toHaveLength(1);
+    expect(decodeBody(traces[0]!)).toContain("/boom/:id");
+    expect(decodeBody(traces[0]!)).not.toContain("GET /api/secrets/:id");
+  });
+
+  it("is fully off without an endpoint: the app answers and nothing is sent", async () => {
+    const e = { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: "" } as TelemetryEnv;
+    const handler = instrumentWorker({ fetch: makeApp().fetch });
+    const { next } = await captured();
+    expect((await call(handler, e, `/api/secrets/${SECRET_ID}`)).status).toBe(200);
+    expect((await call(handler, e, `/boom/${SECRET_ID}`)).status).toBe(500);
+    expect(getPipeline(e)).toBeNull();
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await captured(next)).batches).toHaveLength(0);
+  });
+});
