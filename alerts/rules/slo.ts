@@ -1,4 +1,4 @@
-import { ATTR, BURN_RATE_WINDOWS, METRICS, RULE_WINDOWS, SUCCESS_RATE_TARGET, promLabel, promName } from "../../catalog/index.ts";
+import { ATTR, BURN_RATE_WINDOWS, DAYS_PER_MONTH, METRICS, RULE_WINDOWS, SUCCESS_RATE_TARGET, promLabel, promName } from "../../catalog/index.ts";
 import { errorRatio, num } from "../../dashboards/promql/index.ts";
 import type { AlertDef, RecordingRule, RuleGroup } from "../model.ts";
 import { formatQuantity, renderValue } from "../text.ts";
@@ -40,7 +40,7 @@ const ALERTS: AlertDef[] = BURN_RATE_WINDOWS.map((w) => {
     description: (v) =>
       `In {{ $labels.${promLabel(ATTR.environment)} }} ${value(v)} of requests got a 5xx over the last ${w.long}, and the last ${w.short} ` +
       `agrees: more than ${num(w.factor)}x the ${budget} error budget of the ${formatQuantity(SUCCESS_RATE_TARGET)} success target ` +
-      `(${SUCCESS_RATE_TARGET.reason}). At this rate the monthly budget lasts a fraction ${num(1 / w.factor)} of the month.`,
+      `(${SUCCESS_RATE_TARGET.reason}). At this rate a ${DAYS_PER_MONTH.value}-day error budget is gone in ${(DAYS_PER_MONTH.value / w.factor).toFixed(1)} days.`,
     scenario: {
       kind: "ratio", series: `${promName(METRICS.httpServerDuration)}_count`, threshold: limit,
       bad: { ...SCENARIO_ENV, [status]: "500" }, good: { ...SCENARIO_ENV, [status]: "200" }, ignored: { ...SCENARIO_ENV, [status]: "429" },
