@@ -1,0 +1,114 @@
+import { resolve } from "node:path";
+import type { CliContext } from "../context.ts";
+import { UserError } from "../errors.ts";
+import type { Progress } from "../output/progress.ts";
+import { CloudflareApi, credentialsFromEnv, fetchD1Analytics } from "../sources/cloudflare-api.ts";
+import { measureLocal, openLocalD1 } from "../sources/local-d1.ts";
+import { fetchWorkerSignals, instantQuery, prometheusFromEnv, QUERIES } from "../sources/prometheus.ts";
+import { readWranglerConfig } from "../sources/wrangler-config.ts";
+import { readHistoryFile } from "./history-file.ts";
+import { loadNeeds } from "./needs.ts";
+import type { CapacityInput } from "./report.ts";
+
+export interface CapacityOptions {
+  source: "auto" | "local" | "cloudflare";
+  config: string;
+  binding?: string;
+  persistTo?: string;
+  database?: string;
+  prometheusUrl?: string;
+  history?: string;
+  need?: string[];
+  needsFile?: string;
+  countRows?: boolean;
+  now?: string;
+}
+
+export function parseNow(text: string | undefined): number {
+  if (!text) return Date.now();
+  const t = Date.parse(text);
+  if (!Number.isFinite(t)) throw new UserError(`invalid --now "${text}"`, { hint: "use an ISO date, e.g. 2026-11-27T00:00:00Z" });
+  return t;
+}
+
+/** Measures everything the report needs from the chosen source (and Prometheus when given). */
+export async function gatherCapacity(opts: CapacityOptions, ctx: CliContext, progress: Progress): Promise<CapacityInput> {
+  const now = parseNow(opts.now);
+  const needs = loadNeeds(ctx.cwd, opts.needsFile, opts.need);
+  const creds = opts.source === "local" ? null : credentialsFromEnv(ctx.env);
+  if (opts.source === "cloudflare" && !creds) {
+    throw new UserError("the Cloudflare source needs CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID", { hint: "set them (wrangler's names) or use --source local" });
+  }
+  const configPath = resolve(ctx.cwd, opts.config);
+  const prom = prometheusFromEnv(opts.prometheusUrl, ctx.env);
+  let input: CapacityInput;
+
+  if (creds) {
+    const api = new CloudflareApi(creds);
+    const name = opts.database ?? (await readWranglerConfig(configPath, opts.binding)).d1.databaseName;
+    progress.step(`Cloudflare: resolving D1 database ${name}`);
+    const db = await api.resolveDatabase(name);
+    progress.step("Cloudflare: GraphQL analytics (24h / 7d / 30d, size history)");
+    const analytics = await fetchD1Analytics(api, creds.accountId, db.uuid, now);
+    let rows: number | null = null;
+    let tables: { name: string; rows: number }[] | undefined;
+    if (opts.countRows) {
+      progress.step("Cloudflare: counting rows (bills rows read)");
+      ({ rows, tables } = await countRemoteRows(api, db.uuid));
+    }
+    input = {
+      source: "cloudflare", now,
+      database: { name: db.name, id: db.uuid, sizeBytes: Number(db.file_size ?? 0), numTables: Number(db.num_tables ?? tables?.length ?? 0), ...(tables ? { tables } : {}) },
+      rows,
+      history: analytics.sizeHistory,
+      historyNote: "daily max databaseSizeBytes from d1StorageAdaptiveGroups",
+      writeP95Seconds: null,
+      writesPerSecond: analytics.peakWritesPerSecond,
+      errorRate: null,
+      needs,
+      usage30d: { rowsRead: analytics.usage["30d"].rowsRead, rowsWritten: analytics.usage["30d"].rowsWritten },
+      usage: { ...analytics.usage, peakWriteMinute: analytics.peakMinute },
+    };
+  } else {
+    const info = await readWranglerConfig(configPath, opts.binding);
+    progress.step("local D1: starting workerd through wrangler");
+    const local = await openLocalD1(info, opts.persistTo ? resolve(ctx.cwd, opts.persistTo) : undefined);
+    try {
+      progress.step("local D1: measuring size and rows");
+      const m = await measureLocal(local.db, now);
+      input = {
+        source: "local", now,
+        database: { name: info.d1.databaseName, id: info.d1.databaseId, sizeBytes: m.sizeBytes, numTables: m.tables.length, tables: m.tables },
+        rows: m.rows, history: m.history, historyNote: m.historyNote,
+        writeP95Seconds: null, writesPerSecond: null, errorRate: null, needs,
+        usage30d: { rowsRead: null, rowsWritten: null },
+      };
+    } finally {
+      await local.dispose();
+    }
+  }
+
+  if (opts.history) {
+    input.history = await readHistoryFile(resolve(ctx.cwd, opts.history));
+    input.historyNote = `from ${opts.history}`;
+  }
+  if (prom) {
+    progress.step("Prometheus: write p95, write rate, error rate");
+    const s = await fetchWorkerSignals(prom);
+    input.writeP95Seconds = s.writeP95Seconds;
+    input.writesPerSecond = s.writesPerSecond ?? input.writesPerSecond;
+    input.errorRate = s.errorRate;
+    if (input.usage30d.rowsRead === null) input.usage30d.rowsRead = await instantQuery(prom, QUERIES.rowsRead("30d"));
+    if (input.usage30d.rowsWritten === null) input.usage30d.rowsWritten = await instantQuery(prom, QUERIES.rowsWritten("30d"));
+  }
+  return input;
+}
+
+async function countRemoteRows(api: CloudflareApi, uuid: string): Promise<{ rows: number; tables: { name: string; rows: number }[] }> {
+  const [list] = await api.query(uuid, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name");
+  const names = (list?.results ?? []).map((r) => String(r.name));
+  if (names.length === 0) return { rows: 0, tables: [] };
+  const results = await api.query(uuid, names.map((n) => `SELECT count(*) AS n FROM "${n.replace(/"/g, '""')}"`).join("; "));
+  const tables = names.map((name, i) => ({ name, rows: Number(results[i]?.results[0]?.n ?? 0) }));
+  return { rows: tables.reduce((a, t) => a + t.rows, 0), tables };
+}

@@ -1,0 +1,31 @@
+import { writeFile } from "node:fs/promises";
+import type { ChalkInstance } from "chalk";
+import { EXIT, type ExitCode } from "./exit-codes.ts";
+import { makeChalk } from "./output/color.ts";
+import { createProgress, type Progress } from "./output/progress.ts";
+
+/** What a command may touch of the outside world; tests pass their own. */
+export interface CliContext {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  /** Set by the command that ran; main returns it. */
+  exitCode: ExitCode;
+}
+
+export function defaultContext(): CliContext {
+  return { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, exitCode: EXIT.ok };
+}
+
+export const chalkFor = (ctx: CliContext): ChalkInstance => makeChalk(ctx.stdout, ctx.env);
+
+export const progressFor = (ctx: CliContext, quiet: boolean): Progress => createProgress(ctx.stderr, !quiet && Boolean(ctx.stderr.isTTY));
+
+/** Writes a rendered report to --output or stdout. */
+export async function emit(ctx: CliContext, text: string, output?: string): Promise<void> {
+  if (output) {
+    await writeFile(output, text);
+    ctx.stderr.write(`wrote ${output}\n`);
+  } else ctx.stdout.write(text);
+}

@@ -1,0 +1,48 @@
+import { COST_ASSUMPTIONS } from "../../catalog/index.ts";
+import { instantQuery, QUERIES, type PrometheusOptions } from "../sources/prometheus.ts";
+import { DEFAULT_PER_REQUEST, type PerRequest } from "./model.ts";
+
+export type Provenance = "default" | "flag" | "measured";
+
+export interface ResolvedPerRequest {
+  values: PerRequest;
+  provenance: Record<keyof PerRequest, Provenance>;
+  reasons: Record<keyof PerRequest, string>;
+  window?: string;
+}
+
+export const PER_REQUEST_KEYS = Object.keys(DEFAULT_PER_REQUEST) as (keyof PerRequest)[];
+
+/** Defaults from the catalog, replaced by Prometheus measurements when available, then by explicit flags. */
+export async function resolvePerRequest(flags: Partial<PerRequest>, prom: PrometheusOptions | null, window = "7d"): Promise<ResolvedPerRequest> {
+  const values = { ...DEFAULT_PER_REQUEST };
+  const provenance = Object.fromEntries(PER_REQUEST_KEYS.map((k) => [k, "default"])) as Record<keyof PerRequest, Provenance>;
+  const reasons = Object.fromEntries(PER_REQUEST_KEYS.map((k) => [k, COST_ASSUMPTIONS[k].reason])) as Record<keyof PerRequest, string>;
+  if (prom) {
+    const [requests, rowsRead, rowsWritten, kv, cpuSum, cpuCount] = await Promise.all([
+      instantQuery(prom, QUERIES.requests(window)), instantQuery(prom, QUERIES.rowsRead(window)), instantQuery(prom, QUERIES.rowsWritten(window)),
+      instantQuery(prom, QUERIES.kvLookups(window)), instantQuery(prom, QUERIES.cpuMsSum(window)), instantQuery(prom, QUERIES.cpuMsCount(window)),
+    ]);
+    const set = (k: keyof PerRequest, v: number | null, why: string) => {
+      if (v === null || !Number.isFinite(v)) return;
+      values[k] = v;
+      provenance[k] = "measured";
+      reasons[k] = why;
+    };
+    if (requests && requests > 0) {
+      set("d1RowsRead", rowsRead === null ? null : rowsRead / requests, `measured over ${window}: ${QUERIES.rowsRead(window)} / requests`);
+      set("d1RowsWritten", rowsWritten === null ? null : rowsWritten / requests, `measured over ${window}: ${QUERIES.rowsWritten(window)} / requests`);
+      set("kvReads", kv === null ? null : kv / requests, `measured over ${window}: KV cache lookups / requests`);
+    }
+    if (cpuSum !== null && cpuCount && cpuCount > 0) set("cpuMs", cpuSum / cpuCount, `measured over ${window}: mean Worker CPU time (Tail Worker)`);
+  }
+  for (const k of PER_REQUEST_KEYS) {
+    const v = flags[k];
+    if (v !== undefined) {
+      values[k] = v;
+      provenance[k] = "flag";
+      reasons[k] = "given on the command line";
+    }
+  }
+  return { values, provenance, reasons, ...(prom ? { window } : {}) };
+}

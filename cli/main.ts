@@ -1,0 +1,55 @@
+import { Command, CommanderError } from "commander";
+import { COMMANDS } from "./commands/index.ts";
+import { defaultContext, type CliContext } from "./context.ts";
+import { describeFailure } from "./errors.ts";
+import { EXIT } from "./exit-codes.ts";
+
+const EXIT_CODES_HELP = `
+Exit codes (Nagios plugin convention):
+  0  OK        every measured trigger below its warning threshold
+  1  WARNING   a warning threshold crossed: plan the migration
+  2  CRITICAL  a critical threshold crossed: migrate now
+  3  UNKNOWN   could not measure: bad arguments, unreachable source, missing credentials
+
+Sizes use 1 GB = 10^9 bytes, as Cloudflare states its limits.
+`;
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command("moltsecret")
+    .description("Capacity planning for MoltSecret: D1 migration triggers, growth projection, cost, migration to libSQL")
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText("after", EXIT_CODES_HELP)
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+  for (const make of COMMANDS) program.addCommand(make(ctx));
+  program.exitOverride();
+  for (const cmd of program.commands) propagate(cmd);
+  return program;
+}
+
+function propagate(cmd: Command): void {
+  cmd.exitOverride();
+  for (const sub of cmd.commands) propagate(sub);
+}
+
+/** Runs the CLI and returns its exit code; never calls process.exit itself. */
+export async function run(argv: readonly string[], ctx: CliContext = defaultContext()): Promise<number> {
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv as string[], { from: "user" });
+    return ctx.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return EXIT.ok;
+      if (err.code === "commander.help") return err.exitCode === 0 ? EXIT.ok : EXIT.unknown;
+      // Commander already printed its message: bad arguments are UNKNOWN in the Nagios sense.
+      return EXIT.unknown;
+    }
+    const { text, exitCode } = describeFailure(err);
+    ctx.stderr.write(`${text}\n`);
+    return exitCode;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) process.exitCode = await run(process.argv.slice(2));

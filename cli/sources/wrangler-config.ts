@@ -1,0 +1,47 @@
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { UserError } from "../errors.ts";
+
+export interface D1BindingConfig {
+  binding: string;
+  databaseName: string;
+  databaseId: string;
+  migrationsDir: string;
+}
+
+export interface WranglerInfo {
+  configPath: string;
+  workerName: string;
+  compatibilityDate: string;
+  d1: D1BindingConfig;
+  /** What `wrangler dev` persists to when not told otherwise. */
+  defaultPersistDir: string;
+}
+
+/** Reads wrangler.toml through wrangler's own parser and picks the D1 binding (first one by default). */
+export async function readWranglerConfig(configPath: string, binding?: string): Promise<WranglerInfo> {
+  const abs = resolve(configPath);
+  if (!existsSync(abs)) throw new UserError(`wrangler config not found: ${configPath}`, { hint: "run from the repository root or pass --config <wrangler.toml>" });
+  const { experimental_readRawConfig } = await import("wrangler");
+  const { rawConfig } = experimental_readRawConfig({ config: abs });
+  const dbs = (rawConfig.d1_databases ?? []) as Array<Record<string, string | undefined>>;
+  const picked = binding ? dbs.find((d) => d.binding === binding || d.database_name === binding) : dbs[0];
+  if (!picked) {
+    throw new UserError(binding ? `no [[d1_databases]] binding "${binding}" in ${configPath}` : `no [[d1_databases]] in ${configPath}`, {
+      hint: `bindings there: ${dbs.map((d) => d.binding).join(", ") || "none"}`,
+    });
+  }
+  const dir = dirname(abs);
+  return {
+    configPath: abs,
+    workerName: String(rawConfig.name ?? "worker"),
+    compatibilityDate: String(rawConfig.compatibility_date ?? "2026-05-01"),
+    d1: {
+      binding: picked.binding ?? "DB",
+      databaseName: picked.database_name ?? picked.binding ?? "DB",
+      databaseId: picked.database_id ?? "",
+      migrationsDir: resolve(dir, picked.migrations_dir ?? "migrations"),
+    },
+    defaultPersistDir: resolve(dir, ".wrangler/state"),
+  };
+}
