@@ -30,6 +30,14 @@ export default defineConfig(async () => {
           },
         },
         {
+          plugins: [cloudflareTest({ main: "./tail/index.ts", wrangler: { configPath: "./tail/wrangler.toml" } })],
+          test: {
+            name: "tail",
+            include: ["tail/**/*.test.ts"],
+            globalSetup: ["./tail/test/global-setup.ts"],
+          },
+        },
+        {
           test: {
             name: "node",
             environment: "node",

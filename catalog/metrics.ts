@@ -31,6 +31,8 @@ export const ATTR = {
   outcome: "telemetry.outcome",
   workerScript: "faas.name",
   workerOutcome: "faas.outcome",
+  /** What invoked the Worker (semconv faas.trigger: http, timer, other): cron purges are not requests. */
+  workerTrigger: "faas.trigger",
   environment: "deployment.environment",
 } as const;
 
@@ -117,16 +119,16 @@ export const METRICS = {
   workerCpuTime: m({
     name: "worker.cpu_time", kind: "histogram", unit: "ms",
     description: "CPU time per invocation as measured by the platform (Tail Worker trace events)",
-    attributes: [ATTR.workerScript, ATTR.workerOutcome],
+    attributes: [ATTR.workerScript, ATTR.workerOutcome, ATTR.workerTrigger],
     buckets: CPU_MS_BUCKETS,
   }),
   workerWallTime: m({
     name: "worker.wall_time", kind: "histogram", unit: "ms",
     description: "Wall time per invocation as measured by the platform (Tail Worker trace events)",
-    attributes: [ATTR.workerScript, ATTR.workerOutcome],
+    attributes: [ATTR.workerScript, ATTR.workerOutcome, ATTR.workerTrigger],
     buckets: CPU_MS_BUCKETS,
   }),
-  workerInvocations: m({ name: "worker.invocations", kind: "counter", unit: "{invocation}", description: "Invocations seen by the Tail Worker, by outcome", attributes: [ATTR.workerScript, ATTR.workerOutcome] }),
+  workerInvocations: m({ name: "worker.invocations", kind: "counter", unit: "{invocation}", description: "Invocations seen by the Tail Worker, by outcome", attributes: [ATTR.workerScript, ATTR.workerOutcome, ATTR.workerTrigger] }),
 } as const satisfies Record<string, MetricDef>;
 
 /** OTel unit -> Prometheus suffix, as the OTLP->Prometheus translation (Grafana Cloud, VictoriaMetrics -opentelemetry.usePrometheusNaming) does it. */

@@ -1,0 +1,66 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, inject, it } from "vitest";
+import { ATTR, METRICS, TELEMETRY, WORKER_CPU, promLabel, promName } from "../catalog/index.ts";
+import { getPipeline } from "../worker/telemetry/registry.ts";
+import worker from "./index.ts";
+
+const vm = inject("vmUrl");
+const tailEnv = { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: inject("otlpReceiverUrl"), OTEL_METRIC_EXPORT_INTERVAL: "1000", ENVIRONMENT: "tail-test" };
+
+/** A trace event shaped like production's (locally wrangler sends cpuTime/wallTime 0, so these are built by hand). */
+const item = (cpuTime: number, wallTime: number, outcome = "ok", event: TraceItem["event"] = { request: { url: "https://x/api/secrets", method: "POST", headers: {}, cf: {} } } as unknown as TraceItem["event"]): TraceItem =>
+  ({ scriptName: "moltsecret-api", outcome, cpuTime, wallTime, event, eventTimestamp: Date.now(), logs: [], exceptions: [], diagnosticsChannelEvents: [], executionModel: "stateless", truncated: false }) as unknown as TraceItem;
+
+async function query(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  await fetch(`${vm}/internal/force_flush`);
+  const res = await fetch(`${vm}/api/v1/query?query=${encodeURIComponent(promql)}`);
+  const json = (await res.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  return json.data.result;
+}
+
+/** VictoriaMetrics makes freshly ingested samples searchable within a second or two. */
+async function waitForSeries(selector: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await query(selector)).length === 0) {
+    if (Date.now() > deadline) throw new Error(`no series for ${selector} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe("Tail Worker", () => {
+  it("exports platform CPU/wall time histograms and invocations, landing in the buckets of the 30/50 ms alerts", async () => {
+    const events = [item(12, 40), item(29.5, 80), item(31, 90), item(49, 120), item(75, 300, "exceededCpu"), item(3, 5, "ok", { cron: "*/10 * * * *", scheduledTime: Date.now() } as unknown as TraceItem["event"])];
+    const ctx = createExecutionContext();
+    await worker.tail(events, tailEnv, ctx);
+    await waitOnExecutionContext(ctx);
+    const report = await getPipeline(tailEnv, TELEMETRY.tailServiceName)!.flush();
+    expect(report.metrics?.ok).toBe(true);
+
+    const cpu = promName(METRICS.workerCpuTime);
+    await waitForSeries(`${cpu}_count{deployment_environment="tail-test"}`);
+    const sel = `${promLabel(ATTR.workerScript)}="moltsecret-api", deployment_environment="tail-test"`;
+    const le = async (bound: number, trigger = "http") =>
+      Number((await query(`sum(${cpu}_bucket{${sel}, ${promLabel(ATTR.workerTrigger)}="${trigger}", le="${bound}"})`))[0]?.value[1]);
+    expect(await le(WORKER_CPU.warning.value)).toBe(2); // 12, 29.5
+    expect(await le(WORKER_CPU.critical.value)).toBe(4); // + 31, 49
+    expect(Number((await query(`sum(${cpu}_count{${sel}, ${promLabel(ATTR.workerTrigger)}="http"})`))[0]?.value[1])).toBe(5);
+    expect(await le(WORKER_CPU.warning.value, "timer")).toBe(1);
+
+    const inv = await query(`sum by (${promLabel(ATTR.workerOutcome)}) (${promName(METRICS.workerInvocations)}{${sel}})`);
+    const byOutcome = Object.fromEntries(inv.map((r) => [r.metric[promLabel(ATTR.workerOutcome)], Number(r.value[1])]));
+    expect(byOutcome).toEqual({ ok: 5, exceededCpu: 1 });
+
+    const wall = await query(`sum(${promName(METRICS.workerWallTime)}_sum{${sel}})`);
+    expect(Number(wall[0]?.value[1])).toBe(40 + 80 + 90 + 120 + 300 + 5);
+    const target = await query(`count(${cpu}_count{service_name="${TELEMETRY.tailServiceName}"})`);
+    expect(Number(target[0]?.value[1])).toBeGreaterThan(0);
+  });
+
+  it("does nothing without an endpoint", async () => {
+    const ctx = createExecutionContext();
+    await worker.tail([item(10, 10)], { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: "" }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(getPipeline({}, TELEMETRY.tailServiceName)).toBeNull();
+  });
+});
