@@ -9,6 +9,9 @@ const table = (headers: readonly string[], rows: readonly (readonly string[])[],
     .map((r) => `<tr>${r.map((c, i) => (i === statusCol ? `<td><span class="badge ${esc(c)}">${esc(c.toUpperCase())}</span></td>` : `<td>${esc(c)}</td>`)).join("")}</tr>`)
     .join("")}</tbody></table>`;
 
+const kvTable = (rows: readonly (readonly [string, string])[]) =>
+  `<table class="kv"><tbody>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("")}</tbody></table>`;
+
 const CSS = `body{font-family:system-ui,sans-serif;margin:24px;color:#111827;max-width:1100px}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #e5e7eb;padding:4px 8px;text-align:left;font-size:13px;vertical-align:top}
@@ -26,11 +29,11 @@ export function renderCapacityHtml(r: CapacityReport): string {
 <h2>Size history and projection</h2>
 ${renderSizeChart(r)}
 <h2>Database</h2>
-${table(["", ""], databaseLines(r))}
+${kvTable(databaseLines(r))}
 <h2>Migration triggers (Recommendation 1)</h2>
 ${table(TRIGGER_HEADERS, r.triggers.map(triggerCells), 1)}
 <h2>Growth projection</h2>
-${table(["", ""], projectionLines(r))}
+${kvTable(projectionLines(r))}
 <h2>Recommendation</h2>
 <p>${esc(r.recommendation.summary)}</p>
 <ol>${r.recommendation.targets.map((t) => `<li><b>${esc(t.name)}</b> (${t.fits ? "fits" : "does not fit"}): ${esc(t.reason)}</li>`).join("")}</ol>

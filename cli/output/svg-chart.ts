@@ -50,10 +50,12 @@ export function renderSizeChart(report: CapacityReport): string {
   parts.push(`<rect x="${M.left}" y="${M.top}" width="${PW}" height="${PH}" fill="none" stroke="#9ca3af"/>`);
   parts.push(`<line x1="${fmt(x(now))}" x2="${fmt(x(now))}" y1="${M.top}" y2="${M.top + PH}" stroke="#6b7280" stroke-dasharray="2 3"/>`);
   parts.push(`<text x="${fmt(x(now) + 4)}" y="${M.top + 14}" fill="#6b7280">now</text>`);
-  for (const t of th) {
+  // 8 and 10 GB are a few pixels apart on a log axis: spread the labels, keep each near its line.
+  const labelYs = spread(th.map((t) => y(t.bytes) + 4), 15);
+  th.forEach((t, i) => {
     parts.push(`<line x1="${M.left}" x2="${M.left + PW}" y1="${fmt(y(t.bytes))}" y2="${fmt(y(t.bytes))}" stroke="${t.color}" stroke-width="2" stroke-dasharray="8 4"/>`);
-    parts.push(`<text x="${M.left + PW + 6}" y="${fmt(y(t.bytes) + 4)}" fill="${t.color}" font-weight="bold">${esc(`${formatBytes(t.bytes)} ${t.label}`)}</text>`);
-  }
+    parts.push(`<text x="${M.left + PW + 6}" y="${fmt(labelYs[i]!)}" fill="${t.color}" font-weight="bold">${esc(`${formatBytes(t.bytes)} ${t.label}`)}</text>`);
+  });
   if (p) {
     const fitted = (t: number) => p.fittedBytesNow + (p.bytesPerDay * (t - now)) / DAY_MS;
     const samples: string[] = [];
@@ -72,4 +74,15 @@ export function renderSizeChart(report: CapacityReport): string {
   parts.push(`<text x="${M.left}" y="${H - 8}" fill="#6b7280">${esc(`size history (${pts.length} points, ${report.history.note}); log scale, 1 GB = 10^9 bytes`)}</text>`);
   parts.push("</svg>");
   return parts.join("\n");
+}
+
+/** Moves label positions apart by at least `gap` pixels, preserving their order. */
+function spread(ys: number[], gap: number): number[] {
+  const order = ys.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v);
+  for (let k = 1; k < order.length; k++) {
+    if (order[k - 1]!.v - order[k]!.v < gap) order[k]!.v = order[k - 1]!.v - gap;
+  }
+  const out = [...ys];
+  for (const o of order) out[o.i] = o.v;
+  return out;
 }
