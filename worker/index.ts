@@ -9,7 +9,7 @@ const app = createApp();
 export default {
   fetch: app.fetch,
 
-  async scheduled(_controller, env) {
+  async scheduled(_controller, env, _ctx) {
     const purged = await purgeExpired(createStore(env), Date.now());
     console.log(JSON.stringify({ event: "purge", purged }));
   },
