@@ -1,0 +1,176 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+// @ts-expect-error plain ESM script without types
+import { startOtlpReceiver } from "../../scripts/obs/otlp-receiver.mjs";
+// @ts-expect-error plain ESM script without types
+import { freePort, startService } from "../../scripts/obs/service.mjs";
+// @ts-expect-error plain ESM script without types
+import { startVictoriaMetrics } from "../../scripts/obs/victoria-metrics.mjs";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
+const run = promisify(execFile);
+
+export interface CapturedBatch {
+  signal: "metrics" | "logs" | "traces";
+  items: number;
+  bytes: number;
+  body: Buffer;
+  at: number;
+  forwardStatus?: number;
+}
+
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+export interface Pipeline {
+  /** VictoriaMetrics base URL: PromQL at {vmUrl}/api/v1/query, UI at {vmUrl}/vmui. */
+  vmUrl: string;
+  /** The real Worker under `wrangler dev --local`. */
+  workerUrl: string;
+  /** OTLP base URL the Worker exports to (metrics forwarded to VM, logs/traces captured). */
+  otlpUrl: string;
+  /** Every OTLP batch the Worker sent. */
+  batches: CapturedBatch[];
+  /** Every stdout/stderr line of wrangler dev (the Worker's console lines). */
+  consoleLines: () => string[];
+  /** Instant PromQL query against VM (after forcing VM to flush what it ingested). */
+  query: (promql: string) => Promise<PromSample[]>;
+  /** Receiver behaviour: "ok", "fail" (HTTP 500) or "hang". */
+  setBackendMode: (mode: "ok" | "fail" | "hang") => void;
+  /** The D1 SQLite file wrangler dev persists to. */
+  d1Files: () => string[];
+  /** RSS of the workerd process(es) serving the Worker, bytes. */
+  workerdRss: () => number;
+  stop: () => Promise<void>;
+}
+
+export interface PipelineOptions {
+  /** Export interval, ms (default 1000). */
+  exportIntervalMs?: number;
+  /** Extra Worker vars (strings), e.g. rate limits. */
+  vars?: Record<string, string>;
+  /** Point the Worker at this OTLP base instead of the local receiver (outage tests). */
+  otlpEndpoint?: string;
+  /** Trace head-sampling ratio (default "1"). */
+  sampleRatio?: string;
+}
+
+function descendants(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) out.push(Number(entry), ...descendants(Number(entry)));
+    } catch {
+      // process went away
+    }
+  }
+  return out;
+}
+
+const rssOf = (pid: number): number => {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+};
+
+/**
+ * Real VictoriaMetrics + a capturing OTLP receiver (which forwards /v1/metrics to VM) + the real Worker under
+ * `wrangler dev --local` with its own D1 state, exporting every `exportIntervalMs`. Everything on 127.0.0.1.
+ * The dashboards and alerts can point their PromQL at `vmUrl` after driving `workerUrl`.
+ */
+export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const vm = await startVictoriaMetrics();
+    stops.push(() => vm.stop());
+    const receiver = await startOtlpReceiver({ forwardMetricsTo: vm.url });
+    stops.push(() => receiver.close());
+
+    mkdirSync(join(ROOT, ".cache", "pipeline"), { recursive: true });
+    const persist = mkdtempSync(join(ROOT, ".cache", "pipeline", "state-"));
+    stops.push(async () => rmSync(persist, { recursive: true, force: true }));
+    await run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: ROOT, env: { ...process.env, CI: "1" } });
+
+    const [port, inspectorPort] = [await freePort(), await freePort()];
+    const vars: Record<string, string> = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint ?? receiver.url,
+      OTEL_METRIC_EXPORT_INTERVAL: String(options.exportIntervalMs ?? 1000),
+      OTEL_TRACES_SAMPLER_ARG: options.sampleRatio ?? "1",
+      ENVIRONMENT: "pipeline-test",
+      ...options.vars,
+    };
+    const workerUrl = `http://127.0.0.1:${port}`;
+    const lines: string[] = [];
+    const worker = await startService({
+      name: "wrangler dev",
+      cmd: WRANGLER,
+      args: [
+        "dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
+        "--persist-to", persist, "--show-interactive-dev-session=false", "--log-level", "log",
+        ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+      ],
+      cwd: ROOT,
+      env: { CI: "1", WRANGLER_SEND_METRICS: "false" },
+      readyUrl: `${workerUrl}/healthz`,
+      timeoutMs: 60_000,
+    });
+    stops.push(() => worker.stop());
+    let partial = "";
+    const collect = (chunk: Buffer) => {
+      const text = partial + chunk.toString("utf8");
+      const parts = text.split("\n");
+      partial = parts.pop() ?? "";
+      lines.push(...parts);
+    };
+    worker.child.stdout?.on("data", collect);
+    worker.child.stderr?.on("data", collect);
+
+    return {
+      vmUrl: vm.url,
+      workerUrl,
+      otlpUrl: receiver.url,
+      batches: receiver.batches,
+      consoleLines: () => (partial ? [...lines, partial] : lines),
+      query: async (promql) => {
+        await vm.flush();
+        return vm.query(promql);
+      },
+      setBackendMode: (mode) => receiver.setMode(mode),
+      d1Files: () => {
+        const dir = join(persist, "v3", "d1", "miniflare-D1DatabaseObject");
+        return readdirSync(dir).filter((f) => f.endsWith(".sqlite")).map((f) => join(dir, f));
+      },
+      workerdRss: () => descendants(worker.pid).filter((pid) => /workerd/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8"))).reduce((n, pid) => n + rssOf(pid), 0),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** File size of a SQLite database: what D1 reports as meta.size_after (page_count x page_size). */
+export const fileSize = (path: string): number => statSync(path).size;
+
+/** Polls `check` until it returns true or the timeout passes. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000, everyMs = 250): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
