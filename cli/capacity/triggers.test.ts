@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { D1_SIZE, ERROR_RATE, MIGRATION, ROWS_TRIGGER, WRITE_RATE_TRIGGER } from "../../catalog/index.ts";
+import { worstStatus } from "../exit-codes.ts";
+import { evaluateTriggers, type Measurements } from "./triggers.ts";
+import { recommend } from "./recommendation.ts";
+
+const base: Measurements = {
+  sizeBytes: 1, rows: 1, writeP95Seconds: 0.001, writesPerSecond: 1, errorRate: 0,
+  needs: { complexTransactions: false, multiRegionWrites: false }, projection: null,
+};
+const statusOf = (m: Partial<Measurements>, id: string) => evaluateTriggers({ ...base, ...m }).find((t) => t.id === id)!.status;
+
+describe("migration triggers at their boundaries", () => {
+  const cases: Array<[string, keyof Measurements, number, number | null]> = [
+    ["d1_size", "sizeBytes", D1_SIZE.warning.value, D1_SIZE.critical.value],
+    ["d1_rows", "rows", ROWS_TRIGGER.warning.value, ROWS_TRIGGER.critical.value],
+    ["write_latency_p95", "writeP95Seconds", MIGRATION.writeLatencyP95.value, null],
+    ["write_rate", "writesPerSecond", WRITE_RATE_TRIGGER.warning.value, WRITE_RATE_TRIGGER.critical.value],
+    ["error_rate", "errorRate", ERROR_RATE.warning.value, ERROR_RATE.critical.value],
+  ];
+  for (const [id, key, warning, critical] of cases) {
+    const eps = warning * 1e-6;
+    it(`${id}: ok just below ${warning}, ok at it, warning just above`, () => {
+      expect(statusOf({ [key]: warning - eps }, id)).toBe("ok");
+      expect(statusOf({ [key]: warning }, id)).toBe("ok");
+      expect(statusOf({ [key]: warning + eps }, id)).toBe("warning");
+    });
+    if (critical !== null) {
+      it(`${id}: warning just below critical ${critical}, critical just above`, () => {
+        expect(statusOf({ [key]: critical - eps }, id)).toBe("warning");
+        expect(statusOf({ [key]: critical + eps }, id)).toBe("critical");
+      });
+    }
+    it(`${id}: unknown when not measured`, () => {
+      if (key === "sizeBytes") return;
+      expect(statusOf({ [key]: null }, id)).toBe("unknown");
+    });
+  }
+
+  it("the size trigger uses 5 GB / 8 GB of 10^9 bytes", () => {
+    expect(statusOf({ sizeBytes: 5_000_000_001 }, "d1_size")).toBe("warning");
+    expect(statusOf({ sizeBytes: 4_999_999_999 }, "d1_size")).toBe("ok");
+    expect(statusOf({ sizeBytes: 8_000_000_001 }, "d1_size")).toBe("critical");
+    // 5 GiB is above 5 GB: binary units would hide a fired trigger.
+    expect(statusOf({ sizeBytes: 5 * 2 ** 30 }, "d1_size")).toBe("warning");
+  });
+
+  it("declared needs fire as warnings and make the recommendation migrate, Turso only for multi-region writes", () => {
+    const needs = { complexTransactions: false, multiRegionWrites: true };
+    const triggers = evaluateTriggers({ ...base, needs });
+    expect(triggers.find((t) => t.id === "multi_region_writes")!.status).toBe("warning");
+    expect(worstStatus(triggers.map((t) => t.status))).toBe("warning");
+    const rec = recommend(triggers, needs);
+    expect(rec.migrate).toBe(true);
+    expect(rec.targets.map((t) => [t.id, t.fits])).toEqual([["turso", true], ["planetscale", false], ["neon", false]]);
+  });
+
+  it("an error-rate alert alone does not recommend migrating", () => {
+    const triggers = evaluateTriggers({ ...base, errorRate: ERROR_RATE.critical.value * 2 });
+    expect(worstStatus(triggers.map((t) => t.status))).toBe("critical");
+    expect(recommend(triggers, base.needs).migrate).toBe(false);
+  });
+
+  it("unknown triggers neither raise nor lower the overall status", () => {
+    expect(worstStatus(["unknown", "ok"])).toBe("ok");
+    expect(worstStatus(["unknown", "warning", "ok"])).toBe("warning");
+  });
+});
