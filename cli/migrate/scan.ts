@@ -46,6 +46,9 @@ const excerpt = (s: string) => {
   return t.length > 120 ? `${t.slice(0, 117)}...` : t;
 };
 
+/** Prose about D1 is not D1 usage. */
+const isComment = (line: string, sql: boolean) => (sql ? /^\s*--/ : /^\s*(\/\/|\/\*|\*)/).test(line);
+
 export interface ScanOptions {
   root: string;
   dirs: readonly string[];
@@ -63,7 +66,9 @@ export async function scanForPatterns(opts: ScanOptions): Promise<{ files: numbe
       if (!opts.includeTests && isTest(rel)) continue;
       files++;
       const lines = (await readFile(file, "utf8")).split("\n");
+      const sqlFile = SQL_EXT.has(extname(file));
       lines.forEach((text, i) => {
+        if (isComment(text, sqlFile)) return;
         for (const p of D1_PATTERNS) {
           if (applies(p, file) && p.regex.test(text)) {
             findings.push({ pattern: p.id, title: p.title, file: rel, line: i + 1, text: excerpt(text), why: p.why, advice: p.advice[opts.target] });
