@@ -1,0 +1,41 @@
+import { ThresholdsConfigBuilder, ThresholdsMode, type Threshold as Step } from "@grafana/grafana-foundation-sdk/dashboard";
+import { COLORS, type Quantity, type Threshold } from "../../catalog/index.ts";
+import { formatQuantity } from "../../alerts/text.ts";
+
+/**
+ * Threshold steps from catalog quantities. `scale` converts the catalog unit into the panel's unit
+ * (1 when they agree); the colours are the catalog's.
+ */
+
+export function warningCritical(threshold: Threshold, extra: { limit?: Quantity } = {}, scale = 1): ThresholdsConfigBuilder {
+  const steps: Step[] = [
+    { value: null, color: COLORS.ok },
+    { value: threshold.warning.value * scale, color: COLORS.warning },
+    { value: threshold.critical.value * scale, color: COLORS.critical },
+  ];
+  if (extra.limit) steps.push({ value: extra.limit.value * scale, color: COLORS.limit });
+  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps);
+}
+
+/** A single line: above `max` is bad (a target like "p50 < 20 ms", or a trigger like "write p95 > 50 ms"). */
+export function upperBound(max: Quantity, scale = 1): ThresholdsConfigBuilder {
+  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
+    { value: null, color: COLORS.ok },
+    { value: max.value * scale, color: COLORS.critical },
+  ]);
+}
+
+/** Below `min` is bad (the success-rate target). */
+export function lowerBound(min: Quantity, scale = 1): ThresholdsConfigBuilder {
+  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
+    { value: null, color: COLORS.critical },
+    { value: min.value * scale, color: COLORS.ok },
+  ]);
+}
+
+/** The sentence a panel description uses to explain its threshold steps. */
+export function explainThreshold(threshold: Threshold): string {
+  return `Orange above ${formatQuantity(threshold.warning)} (${threshold.warning.reason}); red above ${formatQuantity(threshold.critical)} (${threshold.critical.reason}).`;
+}
+
+export const explainQuantity = (label: string, q: Quantity): string => `${label} ${formatQuantity(q)} (${q.reason}).`;
