@@ -105,6 +105,8 @@ describe("unicode and hostile ids", () => {
     "AAAAAAAAAAAAAAAAAAAA'--",
     "%27%20OR%201%3D1--",
     "%00",
+    "%E0%A4%A",
+    "%",
     "%F0%9F%94%90%F0%9F%94%90%F0%9F%94%90",
     "%C3%A9".repeat(11),
     "..%2F..%2Fetc%2Fpasswd",
