@@ -1,0 +1,90 @@
+import { execFile } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { D1_SIZE } from "../catalog/index.ts";
+import { CloudflareStandIn } from "./test/cloudflare-stand-in.ts";
+import { REPO } from "./test/local-d1-fixture.ts";
+
+const BIN = join(REPO, "bin/moltsecret.js");
+
+/** The package's bin as a user runs it: a separate Node process, no TTY, its own environment. */
+function moltsecret(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: REPO, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 99) : 0, stdout, stderr });
+    });
+  });
+}
+
+const TOKEN = "bin-test-token";
+const ACCOUNT = "0123456789abcdef0123456789abcdef";
+const UUID = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+let cf: CloudflareStandIn;
+
+beforeAll(async () => {
+  cf = await new CloudflareStandIn(TOKEN, ACCOUNT, [
+    { uuid: UUID, name: "moltsecret", file_size: D1_SIZE.warning.value + 1, num_tables: 2 },
+    { uuid: "bbbbbbbb-bbbb-4ccc-8ddd-eeeeeeeeeeee", name: "huge", file_size: D1_SIZE.critical.value + 1, num_tables: 2 },
+    { uuid: "cccccccc-bbbb-4ccc-8ddd-eeeeeeeeeeee", name: "small", file_size: 1e6, num_tables: 2 },
+  ]).start();
+});
+afterAll(async () => cf.stop());
+
+const cfEnv = () => ({ CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT, CLOUDFLARE_API_BASE_URL: cf.baseUrl });
+
+describe("bin/moltsecret.js as a subprocess", () => {
+  it("--help lists the commands and the exit codes; each command's help has examples", async () => {
+    const root = await moltsecret(["--help"]);
+    expect(root.code).toBe(0);
+    expect(root.stdout).toMatch(/Usage: moltsecret/);
+    for (const c of ["capacity", "cost", "migrate"]) expect(root.stdout).toContain(c);
+    expect(root.stdout).toMatch(/3 {2}UNKNOWN/);
+    const helps = await Promise.all([["capacity"], ["cost"], ["migrate", "plan"], ["migrate", "run"]].map((sub) => moltsecret([...sub, "--help"])));
+    for (const h of helps) {
+      expect(h.code).toBe(0);
+      expect(h.stdout).toContain("Examples:");
+    }
+  });
+
+  it("exits 0, 1 and 2 for OK, WARNING and CRITICAL", async () => {
+    const [ok, warn, crit] = await Promise.all([
+      moltsecret(["capacity", "--database", "small"], cfEnv()),
+      moltsecret(["capacity", "--database", "moltsecret", "--json"], cfEnv()),
+      moltsecret(["capacity", "--database", "huge"], cfEnv()),
+    ]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/MoltSecret capacity: OK/);
+    expect(warn.code).toBe(1);
+    expect(JSON.parse(warn.stdout).status).toBe("warning");
+    expect(crit.code).toBe(2);
+    expect(crit.stderr).toMatch(/^CAPACITY CRITICAL: D1 size/);
+  });
+
+  it("exits 3 with a reason on stderr for bad arguments, unknown commands and unreachable sources", async () => {
+    const empty = await mkdtemp(join(tmpdir(), "moltsecret-none-"));
+    const [badCount, unknown, badChoice, noState] = await Promise.all([
+      moltsecret(["cost", "--requests", "lots"]),
+      moltsecret(["frobnicate"]),
+      moltsecret(["migrate", "plan", "--to", "oracle"]),
+      moltsecret(["capacity", "--source", "local", "--persist-to", empty]),
+    ]);
+    expect(badCount.code).toBe(3);
+    expect(badCount.stderr).toMatch(/^moltsecret: invalid --requests "lots"\nhint: /);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/);
+    expect(badChoice.code).toBe(3);
+    expect(badChoice.stderr).toMatch(/argument 'oracle' is invalid/);
+    expect(noState.code).toBe(3);
+    expect(noState.stderr).toMatch(/^moltsecret: no local D1 database/);
+  });
+
+  it("cost prints JSON with the catalog's projection table", async () => {
+    const r = await moltsecret(["cost", "--requests", "100M", "--json"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.requestsPerMonth).toBe(100e6);
+    expect(j.documentProjections.map((p: { scale: string }) => p.scale)).toEqual(["MVP", "Growth", "Scale", "Big"]);
+  });
+});
