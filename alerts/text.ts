@@ -18,7 +18,7 @@ export function renderValue(format: ValueFormat, value: ValueRef): string {
   }
 }
 
-/** A catalog quantity as a human reads it (0.5 s -> "500 ms", 5e9 bytes -> "5 GB", 0.01 ratio -> "1%"). */
+/** A catalog quantity as a human reads it: seconds below one as ms, bytes as GB, ratios as percent. */
 export function formatQuantity(quantity: Quantity): string {
   const { value, unit } = quantity;
   if (unit === "ratio") return `${num(value * UNIT.percent)}%`;

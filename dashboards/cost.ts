@@ -7,7 +7,7 @@ import { statPanel, timeseriesPanel } from "./lib/panels.ts";
 import { PANEL_SCOPE } from "./lib/scope.ts";
 import { warningCritical } from "./lib/thresholds.ts";
 
-/** Rec. 5: the monthly bill projected from live rates and the catalog's prices. */
+/** Rec. 5, cost: the monthly bill projected from live rates and the catalog's prices. */
 
 const HOW = `Live rates over the last ${RULE_WINDOWS.cost}, scaled to a billing month, minus what the Paid plan includes, times the catalog's prices (catalog/prices.ts).`;
 

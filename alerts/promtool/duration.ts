@@ -4,10 +4,10 @@ const MINUTES: Record<string, number> = { m: 1, h: UNIT.secondsPerMinute, d: UNI
 
 /** "10m", "1h", "3d" -> minutes. */
 export function minutes(duration: string): number {
-  const match = duration.match(/^(\d+)([mhd])$/);
-  const unit = match ? MINUTES[match[2] ?? ""] : undefined;
+  const match = duration.match(/^(?<count>\d+)(?<unit>[mhd])$/);
+  const unit = MINUTES[match?.groups?.unit ?? ""];
   if (!match || unit === undefined) throw new Error(`unsupported duration "${duration}" (use <n>m, <n>h or <n>d)`);
-  return Number(match[1]) * unit;
+  return Number(match.groups?.count) * unit;
 }
 
 export const asDuration = (mins: number): string => `${mins}m`;

@@ -5,7 +5,7 @@
 
 import { UNIT } from "../../catalog/index.ts";
 
-const THOUSAND = 1e3;
+const THOUSAND = UNIT.msPerSecond;
 const SIGNIFICANT = 4;
 const HOURS_PER_DAY = 24;
 

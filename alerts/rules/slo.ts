@@ -6,7 +6,7 @@ import { RULE_SCOPE, SCENARIO_ENV, recordName, windowScope } from "./scope.ts";
 import { ERROR_RATE_ALERTS } from "./thresholds.ts";
 
 /**
- * The 99.5% success SLO as multi-window multi-burn-rate alerts (Google SRE workbook, ch. 5): a burn rate of
+ * The success SLO as multi-window multi-burn-rate alerts (Google SRE workbook, "Alerting on SLOs"): a burn rate of
  * `factor` spends the error budget `factor` times faster than the SLO allows; both the long and the short
  * window must burn, so an alert fires fast on a real incident and resets fast once it is over.
  */
@@ -43,7 +43,7 @@ const ALERTS: AlertDef[] = BURN_RATE_WINDOWS.map((w) => {
       `(${SUCCESS_RATE_TARGET.reason}). At this rate a ${DAYS_PER_MONTH.value}-day error budget is gone in ${(DAYS_PER_MONTH.value / w.factor).toFixed(1)} days.`,
     scenario: {
       kind: "ratio", series: `${promName(METRICS.httpServerDuration)}_count`, threshold: limit,
-      bad: { ...SCENARIO_ENV, [status]: "500" }, good: { ...SCENARIO_ENV, [status]: "200" }, ignored: { ...SCENARIO_ENV, [status]: "429" },
+      bad: { ...SCENARIO_ENV, [status]: "503" }, good: { ...SCENARIO_ENV, [status]: "201" }, ignored: { ...SCENARIO_ENV, [status]: "429" },
     },
   } satisfies AlertDef;
 });

@@ -36,7 +36,7 @@ const SIGNALS: readonly Signal[] = [
     record: ERROR_RATIO_RECORD,
     scenario: (level) => ({
       kind: "ratio", series: `${promName(http)}_count`, threshold: level.value,
-      bad: { ...SCENARIO_ENV, [route]: SCENARIO_ROUTE, [status]: "500" },
+      bad: { ...SCENARIO_ENV, [route]: SCENARIO_ROUTE, [status]: "503" },
       good: { ...SCENARIO_ENV, [route]: SCENARIO_ROUTE, [status]: "201" },
       ignored: { ...SCENARIO_ENV, [route]: SCENARIO_ROUTE, [status]: "404" },
     }),

@@ -17,7 +17,7 @@ export function warningCritical(threshold: Threshold, extra: { limit?: Quantity 
   return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps);
 }
 
-/** A single line: above `max` is bad (a target like "p50 < 20 ms", or a trigger like "write p95 > 50 ms"). */
+/** A single line: above `max` is bad (a regional p50 target, or the write-latency migration trigger). */
 export function upperBound(max: Quantity, scale = 1): ThresholdsConfigBuilder {
   return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
     { value: null, color: COLORS.ok },

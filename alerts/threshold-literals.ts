@@ -1,0 +1,83 @@
+import * as catalog from "../catalog/index.ts";
+import { BYTES_PER_GB, UNIT, type Quantity } from "../catalog/index.ts";
+
+/**
+ * The numbers that must only ever be typed in catalog/: every threshold, limit, target, price, quantile and
+ * burn factor, in its own unit and in the units a dashboard or a rule might show it in.
+ */
+
+const isQuantity = (v: unknown): v is Quantity =>
+  typeof v === "object" && v !== null && typeof (v as Quantity).value === "number" && typeof (v as Quantity).unit === "string" && typeof (v as Quantity).reason === "string";
+
+/** Catalog exports that are thresholds, limits or prices (not API contract values, buckets or metric names). */
+const GUARDED = [
+  "ERROR_RATE", "P95_LATENCY", "D1_SIZE", "WORKER_CPU", "SUCCESS_RATE_TARGET", "BURN_RATE_WINDOWS", "MIGRATION", "LATENCY_TARGETS",
+  "D1_LIMITS", "WORKER_LIMITS", "PRICES", "LIMIT_FRACTIONS", "TELEMETRY_EXPORT_FAILURES", "QUANTILES", "BREAK_EVEN", "DAYS_PER_MONTH",
+] as const;
+
+function quantities(value: unknown, out: Quantity[] = []): Quantity[] {
+  if (isQuantity(value)) out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => quantities(v, out));
+  else if (typeof value === "object" && value !== null) Object.values(value).forEach((v) => quantities(v, out));
+  return out;
+}
+
+const canonical = (n: number): number => Number(n.toPrecision(12));
+
+/** A quantity's value in every unit it may be displayed in. */
+function variants(q: Quantity): number[] {
+  const v = q.value;
+  switch (q.unit) {
+    case "s":
+      return [v, v * UNIT.msPerSecond];
+    case "ms":
+      return [v, v / UNIT.msPerSecond];
+    case "bytes":
+      return [v, v / BYTES_PER_GB];
+    case "ratio":
+      return [v, v * UNIT.percent, 1 - v, (1 - v) * UNIT.percent];
+    case "days":
+      return [v, v * UNIT.secondsPerDay];
+    default:
+      return [v];
+  }
+}
+
+/** 0 and 1 are identities (indexes, "1 - ratio", a factor of 1x); everything else in the catalog is guarded. */
+const EXEMPT = new Set([0, 1]);
+
+export function guardedValues(): Set<number> {
+  const registry = catalog as Record<string, unknown>;
+  const values = new Set<number>();
+  for (const name of GUARDED) {
+    const exported = registry[name];
+    if (exported === undefined) throw new Error(`catalog has no export ${name}`);
+    for (const q of quantities(exported)) for (const v of variants(q)) values.add(canonical(v));
+  }
+  for (const w of catalog.BURN_RATE_WINDOWS) values.add(canonical(w.factor));
+  for (const e of EXEMPT) values.delete(e);
+  return values;
+}
+
+export interface LiteralHit {
+  readonly line: number;
+  readonly text: string;
+  readonly value: number;
+}
+
+/**
+ * Numbers standing alone in source text (code, strings, comments), also with a factor or unit suffix (x, GB, ms);
+ * not parts of identifiers (p95, 5xx), PromQL durations (5m) or recommendation numbers ("Rec. 3").
+ */
+const NUMBER = /(?<![\w.$])(?<!Rec\. )(\d[\d_]*(?:\.\d+)?(?:e[+-]?\d+)?)(?=$|[^\w.]|x\b|GB\b|ms\b)/gi;
+
+export function findGuardedLiterals(source: string, guarded: Set<number> = guardedValues()): LiteralHit[] {
+  const hits: LiteralHit[] = [];
+  source.split("\n").forEach((text, i) => {
+    for (const match of text.matchAll(NUMBER)) {
+      const value = canonical(Number((match[1] ?? "").replace(/_/g, "")));
+      if (guarded.has(value)) hits.push({ line: i + 1, text: text.trim(), value });
+    }
+  });
+  return hits;
+}
