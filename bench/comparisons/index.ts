@@ -1,0 +1,5 @@
+// Every comparison, in the order they run and appear in docs/BENCHMARKS.md.
+import { overhead } from "./overhead.ts";
+import type { Comparison } from "../lib/types.ts";
+
+export const COMPARISONS: Comparison[] = [overhead];

@@ -1,0 +1,53 @@
+// The Worker variants the comparisons run, and checks that what they compare exists in the code yet.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { TELEMETRY } from "../../catalog/index.ts";
+import { UNLIMITED_RATE_VARS } from "./api.ts";
+import type { Built } from "./build.ts";
+import { ROOT } from "./obs.ts";
+import { NotMeasurable, type BuildKind } from "./types.ts";
+import { bindingDrift } from "./variant-config.ts";
+import type { Variant } from "./wrangler-dev.ts";
+
+export const OTEL_CF_ONLY_CONFIG = "bench/variants/otel-cf-only.toml";
+
+/** Where each bundle kind comes from: a wrangler config (relative to the repo root) and an optional entry override. */
+export const BUILD_SOURCES: Record<BuildKind, { config: string; entry?: string }> = {
+  api: { config: "wrangler.toml" },
+  "no-telemetry": { config: "wrangler.toml", entry: "bench/variants/no-telemetry.ts" },
+  "otel-cf-only": { config: OTEL_CF_ONLY_CONFIG },
+};
+
+/** The API bundle with telemetry off (no OTEL_EXPORTER_OTLP_ENDPOINT). */
+export const offVariant = (api: Built, vars: Record<string, string> = {}): Variant => ({ name: "off", config: api.config, vars: { ...UNLIMITED_RATE_VARS, ...vars } });
+
+/** The same API bundle with telemetry on, exporting to `otlpBase` at the catalog's defaults unless `vars` override them. */
+export const onVariant = (api: Built, otlpBase: string, vars: Record<string, string> = {}): Variant => ({
+  name: "on",
+  config: api.config,
+  vars: { ...UNLIMITED_RATE_VARS, OTEL_EXPORTER_OTLP_ENDPOINT: otlpBase, ENVIRONMENT: "bench", ...vars },
+});
+
+export const otelCfOnlyVariant = (built: Built, tracesUrl: string): Variant => ({
+  name: "otel-cf-only",
+  config: built.config,
+  vars: { ...UNLIMITED_RATE_VARS, BENCH_TRACES_URL: tracesUrl },
+});
+
+/** Throws NotMeasurable unless the API Worker's entry wires worker/telemetry (else "on" would equal "off"). */
+export function requireTelemetryWired(): void {
+  const entry = join(ROOT, "worker/index.ts");
+  if (!existsSync(entry)) throw new NotMeasurable("worker/index.ts does not exist");
+  if (!/from\s+["']\.\/telemetry\//.test(readFileSync(entry, "utf8"))) {
+    throw new NotMeasurable("worker/index.ts does not wire worker/telemetry yet, so telemetry on would run the same code as off");
+  }
+}
+
+export function requireOtelCfVariant(): void {
+  const drift = bindingDrift(OTEL_CF_ONLY_CONFIG);
+  if (drift.length) throw new NotMeasurable(`${OTEL_CF_ONLY_CONFIG} no longer binds what wrangler.toml binds (${drift.join(", ")}); update it`);
+}
+
+/** The export interval the Worker uses when OTEL_METRIC_EXPORT_INTERVAL is unset. */
+export const DEFAULT_EXPORT_INTERVAL_MS = TELEMETRY.exportInterval.value;
+export const DEFAULT_TRACE_RATIO = TELEMETRY.traceSampleRatio.value;
