@@ -1,0 +1,83 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { ATTR, METRICS, promLabel, promName } from "../../catalog/index.ts";
+// @ts-expect-error: plain .mjs helpers shared by the test suites
+import { obsBinaries } from "../../scripts/obs/binaries.mjs";
+// @ts-expect-error: plain .mjs helpers shared by the test suites
+import { freePort, startService } from "../../scripts/obs/service.mjs";
+
+const run = promisify(execFile);
+
+/** The Worker's traffic as Prometheus would have scraped it, with known answers. */
+export interface Traffic {
+  /** Writes per second, constant over the window. */
+  writesPerSecond: number;
+  /** Fractions of writes in latency buckets (upper bounds in seconds; the rest above the last). */
+  writeLatency: { le: number; fraction: number }[];
+  requestsPerSecond: number;
+  errorRatio: number;
+  rowsReadPerRequest: number;
+  rowsWrittenPerRequest: number;
+  hours: number;
+}
+
+const STEP_S = 15;
+
+/** OpenMetrics text of cumulative counters sampled every 15 s over `hours` ending 30 s ago. */
+export function openMetrics(t: Traffic, nowS: number): string {
+  const op = promLabel(ATTR.d1OperationType);
+  const status = promLabel(ATTR.status);
+  const d1Dur = promName(METRICS.d1QueryDuration);
+  const httpDur = promName(METRICS.httpServerDuration);
+  const queries = promName(METRICS.d1Queries).replace(/_total$/, "");
+  const rowsRead = promName(METRICS.d1RowsRead).replace(/_total$/, "");
+  const rowsWritten = promName(METRICS.d1RowsWritten).replace(/_total$/, "");
+  const end = nowS - 30;
+  const start = end - t.hours * 3600;
+  const lines: Record<string, string[]> = { d1Dur: [], http: [], queries: [], rowsRead: [], rowsWritten: [] };
+  for (let ts = start, i = 0; ts <= end; ts += STEP_S, i++) {
+    const elapsed = i * STEP_S;
+    const writes = t.writesPerSecond * elapsed;
+    let cum = 0;
+    for (const b of t.writeLatency) {
+      cum += b.fraction;
+      lines.d1Dur!.push(`${d1Dur}_bucket{${op}="write",le="${b.le}"} ${Math.round(writes * cum)} ${ts}`);
+    }
+    lines.d1Dur!.push(`${d1Dur}_bucket{${op}="write",le="+Inf"} ${Math.round(writes)} ${ts}`, `${d1Dur}_count{${op}="write"} ${Math.round(writes)} ${ts}`, `${d1Dur}_sum{${op}="write"} ${(writes * 0.03).toFixed(3)} ${ts}`);
+    const requests = t.requestsPerSecond * elapsed;
+    for (const [code, share] of [["200", 1 - t.errorRatio], ["500", t.errorRatio]] as const) {
+      const n = Math.round(requests * share);
+      lines.http!.push(`${httpDur}_bucket{${status}="${code}",le="+Inf"} ${n} ${ts}`, `${httpDur}_count{${status}="${code}"} ${n} ${ts}`, `${httpDur}_sum{${status}="${code}"} ${(n * 0.01).toFixed(3)} ${ts}`);
+    }
+    lines.queries!.push(`${queries}_total{${op}="write"} ${Math.round(writes)} ${ts}`);
+    lines.rowsRead!.push(`${rowsRead}_total{${op}="read"} ${Math.round(requests * t.rowsReadPerRequest)} ${ts}`);
+    lines.rowsWritten!.push(`${rowsWritten}_total{${op}="write"} ${Math.round(requests * t.rowsWrittenPerRequest)} ${ts}`);
+  }
+  return [
+    `# TYPE ${d1Dur} histogram`, ...lines.d1Dur!,
+    `# TYPE ${httpDur} histogram`, ...lines.http!,
+    `# TYPE ${queries} counter`, ...lines.queries!,
+    `# TYPE ${rowsRead} counter`, ...lines.rowsRead!,
+    `# TYPE ${rowsWritten} counter`, ...lines.rowsWritten!,
+    "# EOF", "",
+  ].join("\n");
+}
+
+/** A real Prometheus on 127.0.0.1 whose TSDB was backfilled by promtool with `traffic`. */
+export async function startBackfilledPrometheus(traffic: Traffic): Promise<{ url: string; stop: () => Promise<void> }> {
+  const bins = await obsBinaries();
+  const dir = await mkdtemp(join(tmpdir(), "moltsecret-prom-"));
+  const input = join(dir, "traffic.om");
+  await writeFile(input, openMetrics(traffic, Math.floor(Date.now() / 1000)));
+  await run(bins.promtool, ["tsdb", "create-blocks-from", "openmetrics", input, join(dir, "data")], { timeout: 60_000 });
+  await writeFile(join(dir, "prometheus.yml"), "global:\n  scrape_interval: 1m\n");
+  const port = await freePort();
+  const svc = await startService({
+    name: "prometheus", cmd: bins.prometheus, readyUrl: `http://127.0.0.1:${port}/-/ready`, timeoutMs: 30_000,
+    args: [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--storage.tsdb.retention.time=30d"],
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: svc.stop };
+}
