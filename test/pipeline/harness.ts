@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { createClient } from "@libsql/client";
 // @ts-expect-error plain ESM script without types
 import { startOtlpReceiver } from "../../scripts/obs/otlp-receiver.mjs";
 // @ts-expect-error plain ESM script without types
@@ -36,14 +37,16 @@ export interface Pipeline {
   otlpUrl: string;
   /** Every OTLP batch the Worker sent. */
   batches: CapturedBatch[];
+  /** Readiness probes the harness sent to /healthz that got an answer, as "GET /healthz STATUS" -> count (the Worker counted them too). */
+  probes: Map<string, number>;
   /** Every stdout/stderr line of wrangler dev (the Worker's console lines). */
   consoleLines: () => string[];
   /** Instant PromQL query against VM (after forcing VM to flush what it ingested). */
   query: (promql: string) => Promise<PromSample[]>;
   /** Receiver behaviour: "ok", "fail" (HTTP 500) or "hang". */
   setBackendMode: (mode: "ok" | "fail" | "hang") => void;
-  /** The D1 SQLite file wrangler dev persists to. */
-  d1Files: () => string[];
+  /** Size of the D1 database as SQLite itself counts it (page_count x page_size, WAL included): what D1 reports as meta.size_after. */
+  d1SizeBytes: () => Promise<number>;
   /** RSS of the workerd process(es) serving the Worker, bytes. */
   workerdRss: () => number;
   stop: () => Promise<void>;
@@ -125,8 +128,6 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       ],
       cwd: ROOT,
       env: { CI: "1", WRANGLER_SEND_METRICS: "false" },
-      readyUrl: `${workerUrl}/healthz`,
-      timeoutMs: 60_000,
     });
     stops.push(() => worker.stop());
     let partial = "";
@@ -138,21 +139,43 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     };
     worker.child.stdout?.on("data", collect);
     worker.child.stderr?.on("data", collect);
+    const probes = new Map<string, number>();
+    await eventually(async () => {
+      if (worker.child.exitCode !== null) throw new Error(`wrangler dev exited:\n${worker.output().slice(-2000)}`);
+      try {
+        const res = await fetch(`${workerUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
+        await res.arrayBuffer();
+        const key = `GET /healthz ${res.status}`;
+        probes.set(key, (probes.get(key) ?? 0) + 1);
+        return res.ok;
+      } catch {
+        return false;
+      }
+    }, 60_000, 200);
 
     return {
       vmUrl: vm.url,
       workerUrl,
       otlpUrl: receiver.url,
       batches: receiver.batches,
+      probes,
       consoleLines: () => (partial ? [...lines, partial] : lines),
       query: async (promql) => {
         await vm.flush();
         return vm.query(promql);
       },
       setBackendMode: (mode) => receiver.setMode(mode),
-      d1Files: () => {
+      d1SizeBytes: async () => {
         const dir = join(persist, "v3", "d1", "miniflare-D1DatabaseObject");
-        return readdirSync(dir).filter((f) => f.endsWith(".sqlite")).map((f) => join(dir, f));
+        const [file, ...others] = readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+        if (!file || others.length) throw new Error(`expected one D1 database file in ${dir}`);
+        const db = createClient({ url: `file:${join(dir, file)}` });
+        try {
+          const { rows } = await db.execute("SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()");
+          return Number(rows[0]!.size);
+        } finally {
+          db.close();
+        }
       },
       workerdRss: () => descendants(worker.pid).filter((pid) => /workerd/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8"))).reduce((n, pid) => n + rssOf(pid), 0),
       stop,
@@ -162,9 +185,6 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     throw error;
   }
 }
-
-/** File size of a SQLite database: what D1 reports as meta.size_after (page_count x page_size). */
-export const fileSize = (path: string): number => statSync(path).size;
 
 /** Polls `check` until it returns true or the timeout passes. */
 export async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000, everyMs = 250): Promise<void> {

@@ -1,6 +1,8 @@
 import { trace } from "@opentelemetry/api";
 import type { Context, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
+import type { QueryObserver } from "../store/store.ts";
+import { telemetryQueryObserver } from "./query-observer.ts";
 import { getPipeline } from "./registry.ts";
 import type { TelemetryEnv } from "./config.ts";
 import { regionOf } from "./region.ts";
@@ -33,13 +35,16 @@ const executionCtx = (c: Context): ExecutionContext | null => {
 
 /**
  * Records every request: the duration histogram by method, route template, status, region and
- * read/write; one structured log record (OTLP and console); the client's unique-user register update.
+ * read/write; one structured log record (OTLP and console); the client's unique-user register update;
+ * and sets `c.var.queryObserver` for the store.
  * Then schedules the isolate's flush if the interval has passed. With telemetry off it only calls next().
  */
-export function telemetryMiddleware<E extends TelemetryEnv & UniqueUsersEnv>(): MiddlewareHandler<{ Bindings: E }> {
+export function telemetryMiddleware<H extends { Bindings: TelemetryEnv & UniqueUsersEnv } = { Bindings: TelemetryEnv & UniqueUsersEnv }>(): MiddlewareHandler<H> {
   return async (c, next) => {
     const pipeline = getPipeline(c.env);
     if (!pipeline) return next();
+    // The app's store middleware passes c.var.queryObserver to createStore(): D1 metrics for every query.
+    (c.set as (key: "queryObserver", value: QueryObserver | undefined) => void)("queryObserver", telemetryQueryObserver(c.env));
     const start = Date.now();
     try {
       await next();

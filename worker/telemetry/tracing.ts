@@ -28,9 +28,11 @@ const traceConfig: ResolveConfigFn<TelemetryEnv> = (env) => {
  * Wraps the Worker's handlers: with telemetry on, fetch runs under otel-cf-workers (traces) and every
  * handler ends with a chance to flush; with telemetry off (no endpoint) the original handlers run untouched.
  */
-export function instrumentWorker<E extends TelemetryEnv, Q = unknown, C = unknown>(handler: ExportedHandler<E, Q, C>): ExportedHandler<E, Q, C> {
-  const traced = instrument(handler as ExportedHandler<E, Q, C>, traceConfig as ResolveConfigFn);
-  const wrapped: ExportedHandler<E, Q, C> = { ...handler };
+// `any`: the handler keeps its own Env/Queue/CfHostMetadata types in the return type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function instrumentWorker<H extends ExportedHandler<any, any, any>>(handler: H): H {
+  const traced = instrument(handler, traceConfig as ResolveConfigFn) as H;
+  const wrapped: H = { ...handler };
   if (handler.fetch) {
     const plain = handler.fetch.bind(handler);
     wrapped.fetch = (request, env, ctx) => (getPipeline(env) ? traced.fetch!(request, env, ctx) : plain(request, env, ctx));
@@ -38,6 +40,8 @@ export function instrumentWorker<E extends TelemetryEnv, Q = unknown, C = unknow
   if (handler.scheduled) {
     const plain = handler.scheduled.bind(handler);
     wrapped.scheduled = async (controller, env, ctx) => {
+      // Created before the handler runs, so business counters recorded inside it have a pipeline.
+      getPipeline(env);
       try {
         await plain(controller, env, ctx);
       } finally {

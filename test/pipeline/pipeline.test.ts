@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ATTR, HTTP_DURATION_BUCKETS, METRICS, QUANTILES, promLabel, promName } from "../../catalog/index.ts";
+import { driveMix, newDrive, send, type Drive } from "./drive.ts";
+import { eventually, startPipeline, type Pipeline } from "./harness.ts";
+
+const DURATION = promName(METRICS.httpServerDuration);
+const env = `deployment_environment="pipeline-test"`;
+const num = (samples: Array<{ value: [number, string] }>) => Number(samples[0]?.value[1] ?? NaN);
+
+let p: Pipeline;
+
+/** The Worker's own console output; wrangler dev's access log ("[wrangler:info] GET /path") is the dev server's, not the Worker's. */
+const workerLines = () => p.consoleLines().filter((l) => !l.startsWith("[wrangler:"));
+let drive: Drive;
+
+/** Sends /healthz until VM holds exactly as many requests as were sent (each export is cumulative). */
+async function settle(): Promise<void> {
+  await eventually(async () => {
+    await (await send(drive, p.workerUrl, "GET", "/healthz", "/healthz")).arrayBuffer();
+    await new Promise((r) => setTimeout(r, 1200));
+    await (await send(drive, p.workerUrl, "GET", "/healthz", "/healthz")).arrayBuffer();
+    // The last request triggered a flush that includes itself; wait for it to land.
+    const expected = drive.total;
+    try {
+      await eventually(async () => num(await p.query(`sum(${DURATION}_count{${env}})`)) === expected, 5_000);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 60_000, 0);
+}
+
+beforeAll(async () => {
+  p = await startPipeline({ vars: { RATE_LIMIT_CREATE_PER_MINUTE: "0", RATE_LIMIT_REVEAL_PER_MINUTE: "0" } });
+  drive = newDrive(p.probes);
+  await driveMix(drive, p.workerUrl);
+  await settle();
+}, 180_000);
+
+afterAll(async () => {
+  await p?.stop();
+});
+
+describe("pipeline: real Worker -> OTLP -> real VictoriaMetrics", () => {
+  it("stores request counts per route and status exactly as sent", async () => {
+    const rows = await p.query(`sum by (${promLabel(ATTR.method)}, ${promLabel(ATTR.route)}, ${promLabel(ATTR.status)}) (${DURATION}_count{${env}})`);
+    const stored = new Map(rows.map((r) => [`${r.metric[promLabel(ATTR.method)]} ${r.metric[promLabel(ATTR.route)]} ${r.metric[promLabel(ATTR.status)]}`, Number(r.value[1])]));
+    expect(Object.fromEntries(stored)).toEqual(Object.fromEntries(drive.sent));
+    expect([...drive.sent.keys()]).toEqual(expect.arrayContaining(["POST /api/secrets 201", "POST /api/secrets 400", "GET /api/secrets/:id 200", "GET /api/secrets/:id 404", "POST /api/secrets/:id/reveal 200", "POST /api/secrets/:id/reveal 404", "DELETE /api/secrets/:id 204", "GET (unmatched) 404"]));
+  });
+
+  it("stores the names promName() predicts for every kind of instrument", async () => {
+    for (const def of [METRICS.httpServerDuration, METRICS.d1DatabaseSize, METRICS.d1RowsRead, METRICS.d1Queries, METRICS.secretsCreated, METRICS.telemetryExports, METRICS.d1ClientDuration]) {
+      const name = def.kind === "histogram" ? `${promName(def)}_count` : promName(def);
+      expect((await p.query(`count(${name}{${env}})`)).length, name).toBe(1);
+    }
+  });
+
+  it("counts business events where the routes do them", async () => {
+    const count = async (def: (typeof METRICS)[keyof typeof METRICS]) => num(await p.query(`sum(${promName(def)}{${env}})`));
+    expect(await count(METRICS.secretsCreated)).toBe(drive.sent.get("POST /api/secrets 201"));
+    expect(await count(METRICS.secretsRevealed)).toBe(drive.sent.get("POST /api/secrets/:id/reveal 200"));
+    // maxViews=1: every reveal burns; plus every delete.
+    expect(await count(METRICS.secretsBurned)).toBe((drive.sent.get("POST /api/secrets/:id/reveal 200") ?? 0) + (drive.sent.get("DELETE /api/secrets/:id 204") ?? 0));
+  });
+
+  it("puts the p95 from the histogram in the bucket that holds the 95th percentile of the Worker's own durations", async () => {
+    await eventually(async () => workerLines().filter((l) => l.includes('"http.server.request.duration_ms"')).length >= drive.total, 10_000);
+    const durations = workerLines()
+      .filter((l) => l.includes('"http.server.request.duration_ms"'))
+      .map((l) => JSON.parse(l.slice(l.indexOf("{"))) as Record<string, number>)
+      .map((r) => r["http.server.request.duration_ms"]! / 1000)
+      .sort((a, b) => a - b);
+    expect(durations.length).toBe(drive.total);
+    const rank = Math.ceil(QUANTILES.p95.value * durations.length) - 1;
+    const truth = durations[rank]!;
+    const upper = HTTP_DURATION_BUCKETS.find((b) => truth <= b) ?? Infinity;
+    const lower = [...HTTP_DURATION_BUCKETS].reverse().find((b) => b < truth) ?? 0;
+    const p95 = num(await p.query(`histogram_quantile(${QUANTILES.p95.value}, sum by (le) (${DURATION}_bucket{${env}}))`));
+    expect(p95).toBeGreaterThanOrEqual(lower);
+    expect(p95).toBeLessThanOrEqual(upper);
+  });
+
+  it("reports the D1 size gauge equal to the size of D1's database file", async () => {
+    const size = num(await p.query(`max(${promName(METRICS.d1DatabaseSize)}{${env}})`));
+    expect(size).toBe(await p.d1SizeBytes());
+  });
+
+  it("never exports or logs a secret id, ciphertext, delete token or client IP", () => {
+    expect(drive.sensitive.size).toBeGreaterThan(100);
+    const exported = p.batches.map((b) => b.body.toString("latin1")).join("\n");
+    const logged = workerLines().join("\n");
+    expect(exported.length).toBeGreaterThan(10_000);
+    expect([...drive.sensitive].filter((s) => exported.includes(s))).toEqual([]);
+    expect([...drive.sensitive].filter((s) => logged.includes(s))).toEqual([]);
+    expect(new Set(p.batches.map((b) => b.signal))).toEqual(new Set(["metrics", "logs", "traces"]));
+  });
+
+  it("exports at most once per interval, and logs leave in batches, not per request", () => {
+    const metrics = p.batches.filter((b) => b.signal === "metrics");
+    const logs = p.batches.filter((b) => b.signal === "logs");
+    expect(logs.reduce((n, b) => n + b.items, 0)).toBe(drive.total);
+    expect(logs.length).toBeLessThan(drive.total / 5);
+    const gaps = metrics.slice(1).map((b, i) => b.at - metrics[i]!.at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(900);
+    console.log(
+      `pipeline: ${drive.total} requests, ${metrics.length} metric exports (${Math.round(metrics.reduce((n, b) => n + b.bytes, 0) / metrics.length)} B avg), ` +
+        `${logs.length} log batches (${Math.round(logs.reduce((n, b) => n + b.bytes, 0) / logs.length)} B avg), ${p.batches.filter((b) => b.signal === "traces").length} trace batches`,
+    );
+  });
+});
