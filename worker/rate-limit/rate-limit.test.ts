@@ -84,6 +84,10 @@ describe("per-client-IP rate limits (Durable Object, fixed window)", () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const rows = await runInDurableObject(stub, async (_, state) => state.storage.sql.exec("SELECT count(*) AS n FROM windows").one().n);
     expect(rows).toBe(0);
+    expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBeNull();
+    // The next request starts a new window and schedules its cleanup again.
+    expect((await postJson("/api/secrets", { ciphertext: "x" }, { ip })).status).toBe(201);
+    expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBeGreaterThan(Date.now());
   });
 
   it("reads its limits from the vars; 0 switches a limit off", async () => {

@@ -16,6 +16,8 @@ export interface RateLimitDecision {
  */
 export class RateLimiter extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** When the cleanup alarm is due; undefined until read once, so a hit costs no extra storage read. */
+  private alarmAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -43,13 +45,18 @@ export class RateLimiter extends DurableObject<Env> {
         resetAt,
       )
       .one();
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(resetAt);
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt === null) {
+      await this.ctx.storage.setAlarm(resetAt);
+      this.alarmAt = resetAt;
+    }
     return { allowed: hits <= limit, limit, remaining: Math.max(0, limit - hits), resetAt };
   }
 
   override async alarm(): Promise<void> {
     this.sql.exec("DELETE FROM windows WHERE reset_at <= ?", Date.now());
     const next = this.sql.exec<{ next: number | null }>("SELECT min(reset_at) AS next FROM windows").one().next;
+    this.alarmAt = next;
     if (next !== null) await this.ctx.storage.setAlarm(next);
   }
 }
