@@ -20,7 +20,13 @@ export function buildProgram(ctx: CliContext): Command {
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", EXIT_CODES_HELP)
-    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+      // 80 columns unless on a terminal, so help piped into files and the README is stable.
+      getOutHelpWidth: () => (ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : 80),
+      getErrHelpWidth: () => (ctx.stderr.isTTY ? (ctx.stderr.columns ?? 80) : 80),
+    });
   for (const make of COMMANDS) program.addCommand(make(ctx));
   program.exitOverride();
   for (const cmd of program.commands) propagate(cmd);

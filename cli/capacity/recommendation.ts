@@ -31,7 +31,7 @@ export function recommend(triggers: readonly Trigger[], needs: DeclaredNeeds): R
       fits = false;
       reasons.push("writes go to one primary region, so it does not meet the declared multi-region write need");
     }
-    if (needs.multiRegionWrites && t.multiRegionWrites) reasons.push("edge replicas accept writes close to users");
+    if (needs.multiRegionWrites && t.multiRegionWrites) reasons.push("the document's choice for multi-region writes (Rec. 3, long-term)");
     if (needs.complexTransactions && t.complexTransactions) reasons.push("interactive transactions, unlike D1");
     reasons.push(t.sqliteCompatible ? "same SQL dialect: schema and queries move almost unchanged (see `moltsecret migrate plan`)" : "different SQL dialect: schema and queries need porting (see `moltsecret migrate plan --to " + t.id + "`)");
     return { id: t.id, name: t.name, rank: i + 1, fits, reason: reasons.join("; ") };

@@ -30,7 +30,7 @@ export function makeCapacityCommand(ctx: CliContext): Command {
     "moltsecret capacity                              # local D1 from `npm start` / wrangler dev",
     "moltsecret capacity --persist-to /tmp/state --json",
     "CLOUDFLARE_API_TOKEN=... CLOUDFLARE_ACCOUNT_ID=... moltsecret capacity --database moltsecret",
-    "moltsecret capacity --prometheus-url https://prometheus-prod-01-eu-west-0.grafana.net/api/prom",
+    "moltsecret capacity --prometheus-url https://prometheus-prod-NN-REGION.grafana.net/api/prom",
     "moltsecret capacity --format html -o capacity.html",
     "moltsecret capacity --need multi-region-writes",
   ]));

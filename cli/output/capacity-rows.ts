@@ -20,7 +20,7 @@ export function databaseLines(r: CapacityReport): [string, string][] {
     ["Tables", String(d.numTables)],
     ["Rows", d.rows === null ? "n/a" : `${formatCount(d.rows)} (${d.rows})`],
   ];
-  if (d.tables) for (const t of d.tables) lines.push([`  ${t.name}`, `${t.rows} rows`]);
+  if (d.tables) for (const t of d.tables) lines.push([`  ${t.name}`, `${t.rows} ${t.rows === 1 ? "row" : "rows"}`]);
   return lines;
 }
 
