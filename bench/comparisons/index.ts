@@ -1,7 +1,10 @@
 // Every comparison, in the order they run and appear in docs/BENCHMARKS.md.
+import type { Comparison } from "../lib/types.ts";
 import { bundle } from "./bundle.ts";
 import { cli } from "./cli.ts";
+import { d1Work } from "./d1-work.ts";
+import { exportEfficiency } from "./export.ts";
+import { memory } from "./memory.ts";
 import { overhead } from "./overhead.ts";
-import type { Comparison } from "../lib/types.ts";
 
-export const COMPARISONS: Comparison[] = [overhead, bundle, cli];
+export const COMPARISONS: Comparison[] = [overhead, exportEfficiency, d1Work, bundle, cli, memory];

@@ -1,6 +1,6 @@
 // The Worker variants the comparisons run, and checks that what they compare exists in the code yet.
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { TELEMETRY } from "../../catalog/index.ts";
 import { UNLIMITED_RATE_VARS } from "./api.ts";
 import type { Built } from "./build.ts";
@@ -34,12 +34,14 @@ export const otelCfOnlyVariant = (built: Built, tracesUrl: string): Variant => (
   vars: { ...UNLIMITED_RATE_VARS, BENCH_TRACES_URL: tracesUrl },
 });
 
-/** Throws NotMeasurable unless the API Worker's entry wires worker/telemetry (else "on" would equal "off"). */
+/** Throws NotMeasurable unless the API bundle's entry wires worker/telemetry (else "on" would run the same code as "off"). */
 export function requireTelemetryWired(): void {
-  const entry = join(ROOT, "worker/index.ts");
-  if (!existsSync(entry)) throw new NotMeasurable("worker/index.ts does not exist");
-  if (!/from\s+["']\.\/telemetry\//.test(readFileSync(entry, "utf8"))) {
-    throw new NotMeasurable("worker/index.ts does not wire worker/telemetry yet, so telemetry on would run the same code as off");
+  const { config, entry } = BUILD_SOURCES.api;
+  const main = entry ?? readFileSync(join(ROOT, config), "utf8").match(/^main\s*=\s*"([^"]+)"/m)?.[1];
+  const path = main ? (isAbsolute(main) ? main : join(ROOT, main)) : "";
+  if (!path || !existsSync(path)) throw new NotMeasurable(`the API entry (${main ?? `main of ${config}`}) does not exist`);
+  if (!/from\s+["'][^"']*telemetry\//.test(readFileSync(path, "utf8"))) {
+    throw new NotMeasurable(`${main} does not wire worker/telemetry yet, so telemetry on would run the same code as off`);
   }
 }
 

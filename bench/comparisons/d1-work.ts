@@ -1,0 +1,148 @@
+// 3. D1 work saved by caching: D1 reads per 1,000 metadata GETs with caching on vs off, and D1 writes per
+//    10,000 views of an unlimited-view secret with write-behind on vs off. Counted from the Worker's own
+//    exported D1 metrics (statements and rows by read/write, from D1's result meta) in VictoriaMetrics.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ATTR, METRICS, TELEMETRY, promLabel, promName } from "../../catalog/index.ts";
+import { NO_IO_PATH, createSecret, requestFor } from "../lib/api.ts";
+import { num, passMark, spread, table } from "../lib/format.ts";
+import { measure, rotation, sleep } from "../lib/measure.ts";
+import { ROOT } from "../lib/obs.ts";
+import { startOtlpProxy, type OtlpProxy } from "../lib/otlp-proxy.ts";
+import { summary } from "../lib/stats.ts";
+import { NotMeasurable, type BenchContext, type Comparison, type TargetCheck } from "../lib/types.ts";
+import type { Victoria } from "../lib/victoria.ts";
+import { onVariant, requireTelemetryWired } from "../lib/variants.ts";
+import { startWorker, type RunningWorker } from "../lib/wrangler-dev.ts";
+
+const GETS = 1_000;
+const VIEWS = 10_000;
+const TARGET_READS_PER_1000_GETS = 20;
+const TARGET_WRITES_PER_100_VIEWS = 1;
+const INTERVAL_MS = TELEMETRY.minExportInterval.value;
+
+/**
+ * How to run the API with caching off: the vars that switch the caching layers off, or null with the reason
+ * when the code has no caching layer (or no switch) yet.
+ */
+export function cachingSwitch(): { off: Record<string, string>; on: Record<string, string>; describe: string } | { reason: string } {
+  if (!existsSync(join(ROOT, "worker/cache"))) return { reason: "there is no caching layer (worker/cache/) yet" };
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = readme.split("<!-- section:caching -->")[1]?.split("<!-- /section:caching -->")[0] ?? "";
+  if (!section.trim()) return { reason: "worker/cache/ exists but the README's Caching section does not say how to switch caching off" };
+  return { reason: "worker/cache/ exists but the bench does not know its on/off switch yet" };
+}
+
+interface Counts {
+  reads: number;
+  writes: number;
+  rowsRead: number;
+  rowsWritten: number;
+}
+
+async function counts(vm: Victoria, env: string): Promise<Counts> {
+  const by = (def: typeof METRICS.d1Queries, op: string) =>
+    vm.scalar(`sum(${promName(def)}{${promLabel(ATTR.environment)}="${env}", ${promLabel(ATTR.d1OperationType)}="${op}"})`);
+  return {
+    reads: await by(METRICS.d1Queries, "read"),
+    writes: await by(METRICS.d1Queries, "write"),
+    rowsRead: await by(METRICS.d1RowsRead, "read"),
+    rowsWritten: await by(METRICS.d1RowsWritten, "write"),
+  };
+}
+
+/** Waits until the isolate has exported everything up to now: an interval passes, a request triggers the flush, it lands. */
+async function settle(worker: RunningWorker, proxy: OtlpProxy): Promise<void> {
+  await sleep(INTERVAL_MS + 300);
+  const since = Date.now();
+  await fetch(`${worker.url}${NO_IO_PATH}`).then((r) => r.arrayBuffer());
+  for (let waited = 0; waited < 10_000; waited += 100) {
+    if (proxy.events.some((e) => e.signal === "metrics" && e.at >= since)) return;
+    await sleep(100);
+  }
+  throw new Error("the Worker exported no metrics within 10 s of a request: cannot count D1 work");
+}
+
+const delta = (a: Counts, b: Counts): Counts => ({ reads: b.reads - a.reads, writes: b.writes - a.writes, rowsRead: b.rowsRead - a.rowsRead, rowsWritten: b.rowsWritten - a.rowsWritten });
+
+interface Row extends Counts {
+  round: number;
+  variant: string;
+  workload: "gets" | "views";
+  ok: number;
+}
+
+export const d1Work: Comparison = {
+  id: "d1",
+  title: "D1 work saved by caching and write-behind",
+  async run(ctx: BenchContext) {
+    requireTelemetryWired();
+    const sw = cachingSwitch();
+    const variants: { name: string; vars: Record<string, string> }[] = "reason" in sw ? [{ name: "caching off (no caching layer)", vars: {} }] : [{ name: "caching off", vars: sw.off }, { name: "caching on", vars: sw.on }];
+    const vm = await ctx.victoria();
+    const api = await ctx.build("api");
+    const proxy = await startOtlpProxy(vm.otlpMetricsUrl);
+    const workers: { name: string; env: string; worker: RunningWorker }[] = [];
+    const rows: Row[] = [];
+    const gets = ctx.quick ? GETS : GETS;
+    const views = ctx.quick ? VIEWS / 5 : VIEWS;
+    try {
+      for (const [i, v] of variants.entries()) {
+        const env = `bench-d1-${i}`;
+        workers.push({ name: v.name, env, worker: await startWorker(onVariant(api, proxy.base, { ENVIRONMENT: env, OTEL_METRIC_EXPORT_INTERVAL: String(INTERVAL_MS), ...v.vars }), { cpus: ctx.cpus?.worker }) });
+      }
+      for (let round = 0; round < ctx.rounds; round++) {
+        for (const w of rotation(workers, round)) {
+          const id = await createSecret(w.worker.url, null);
+          await settle(w.worker, proxy);
+          const c0 = await counts(vm, w.env);
+          const g = await measure(w.worker, { connections: 10, amount: gets, requests: [requestFor("metadata", id)] }, ctx.cpus?.load);
+          await settle(w.worker, proxy);
+          const c1 = await counts(vm, w.env);
+          const r = await measure(w.worker, { connections: 10, amount: views, requests: [requestFor("reveal", id)] }, ctx.cpus?.load);
+          await settle(w.worker, proxy);
+          const c2 = await counts(vm, w.env);
+          rows.push({ round: round + 1, variant: w.name, workload: "gets", ok: g.ok, ...delta(c0, c1) });
+          rows.push({ round: round + 1, variant: w.name, workload: "views", ok: r.ok, ...delta(c1, c2) });
+          ctx.log(`round ${round + 1} ${w.name}: ${delta(c0, c1).reads} reads for ${g.ok} GETs, ${delta(c1, c2).writes} writes for ${r.ok} views`);
+        }
+      }
+    } finally {
+      for (const w of workers) await w.worker.stop();
+      await proxy.close();
+    }
+    const per = (variant: string, workload: Row["workload"], f: (r: Row) => number, scale: number) =>
+      summary(rows.filter((r) => r.variant === variant && r.workload === workload).map((r) => (f(r) / Math.max(1, r.ok)) * scale));
+    const table1 = variants.map((v) => [v.name, spread(per(v.name, "gets", (r) => r.reads, GETS)), spread(per(v.name, "gets", (r) => r.rowsRead, GETS)),
+      spread(per(v.name, "views", (r) => r.writes, VIEWS)), spread(per(v.name, "views", (r) => r.rowsWritten, VIEWS)), spread(per(v.name, "views", (r) => r.writes, 100))]);
+    const on = variants.find((v) => v.name === "caching on");
+    const readsOn = on ? per(on.name, "gets", (r) => r.reads, GETS).median : NaN;
+    const writesOn = on ? per(on.name, "views", (r) => r.writes, 100).median : NaN;
+    const targets: TargetCheck[] = [
+      { name: `D1 reads per ${num(GETS)} metadata GETs, caching on`, target: `<= ${TARGET_READS_PER_1000_GETS}`, measured: on ? num(readsOn) : `n/a (${"reason" in sw ? sw.reason : ""})`, pass: on ? readsOn <= TARGET_READS_PER_1000_GETS : null },
+      { name: "D1 writes per 100 views, write-behind on", target: `<= ${TARGET_WRITES_PER_100_VIEWS}`, measured: on ? num(writesOn) : `n/a (${"reason" in sw ? sw.reason : ""})`, pass: on ? writesOn <= TARGET_WRITES_PER_100_VIEWS : null },
+    ];
+    const body = [
+      `Each variant is the API bundle with telemetry on (metrics every ${INTERVAL_MS / 1000} s, the catalog's minimum, so counters can be read`,
+      `between workloads) in its own wrangler dev with its own D1. Per round: create an unlimited-view secret, let the isolate export,`,
+      `read the counters from VictoriaMetrics, send ${num(gets)} metadata GETs (10 connections), export and read again, send ${num(views)}`,
+      `reveals, export and read again. D1 statements are \`${promName(METRICS.d1Queries)}\` by \`${promLabel(ATTR.d1OperationType)}\`, rows are`,
+      `\`${promName(METRICS.d1RowsRead)}\` / \`${promName(METRICS.d1RowsWritten)}\` (D1's meta.rows_read / rows_written). Figures are scaled to per ${num(GETS)} GETs and per ${num(VIEWS)} views.`,
+      ...("reason" in sw ? ["", `**Caching on was not measured**: ${sw.reason}. Only the uncached baseline ran.`] : [sw.describe]),
+      "",
+      table(["variant", `D1 reads per ${num(GETS)} GETs`, `rows read per ${num(GETS)} GETs`, `D1 writes per ${num(VIEWS)} views`, `rows written per ${num(VIEWS)} views`, "writes per 100 views"], table1),
+      "",
+      table(["target", "wanted", "measured", "result"], targets.map((t) => [t.name, t.target, t.measured, passMark(t.pass)])),
+      "",
+      "### Raw rounds",
+      "",
+      table(["round", "variant", "workload", "2xx", "D1 reads", "D1 writes", "rows read", "rows written"], rows.map((r) => [r.round, r.variant, r.workload, r.ok, num(r.reads), num(r.writes), num(r.rowsRead), num(r.rowsWritten)])),
+    ].join("\n");
+    const off = variants[0]!.name;
+    return {
+      body,
+      targets,
+      headlines: [`D1 work: ${num(per(off, "gets", (r) => r.reads, GETS).median)} reads per ${num(GETS)} GETs and ${num(per(off, "views", (r) => r.writes, VIEWS).median)} writes per ${num(VIEWS)} views uncached${on ? `; ${num(readsOn)} reads and ${num(per(on.name, "views", (r) => r.writes, VIEWS).median)} writes with caching on` : ""}.`],
+    };
+  },
+};
