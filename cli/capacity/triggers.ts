@@ -87,5 +87,6 @@ function projectionTrigger(p: Projection | null, sizeBytes: number): Trigger {
   const days = p.daysToWarning;
   if (days === null) return { ...base, status: "ok", value: null, message: "Size projection: not growing, 5 GB never reached" };
   const status: TriggerStatus = days < horizon ? "warning" : "ok";
+  if (days === 0) return { ...base, status, value: 0, message: "Size projection: the fitted growth line is already past 5 GB" };
   return { ...base, status, value: Math.round(days * 10) / 10, message: `Size projection: 5 GB reached in ${days.toFixed(1)} days (${status === "warning" ? "within" : "beyond"} the ${horizon}-day lead time)` };
 }

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../test/capture.ts";
 import { createMigratedState, fillSecrets, REPO } from "../test/local-d1-fixture.ts";
 
@@ -15,6 +15,9 @@ beforeAll(async () => {
   state = await createMigratedState();
   await fillSecrets(state, { rows: ROWS, ciphertextBytes: 400, days: 5, now: Date.now() });
   work = await mkdtemp(join(tmpdir(), "moltsecret-copy-"));
+});
+afterAll(async () => {
+  for (const dir of [state, work]) if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 interface RunResult { resumedFrom: number; copiedThisRun: number; rowsCopied: number; match: boolean; source: { rows: number; sha256: string }; target: { rows: number; sha256: string } }

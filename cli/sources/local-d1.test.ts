@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, stat } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CapacityReport } from "../capacity/report.ts";
 import { runCli } from "../test/capture.ts";
 import { createMigratedState, fillSecrets, REPO } from "../test/local-d1-fixture.ts";
@@ -16,6 +16,9 @@ let sizeAfter: number;
 beforeAll(async () => {
   state = await createMigratedState();
   ({ sizeAfter } = await fillSecrets(state, { rows: ROWS, ciphertextBytes: 3000, days: DAYS, now: NOW }));
+});
+afterAll(async () => {
+  if (state) await rm(state, { recursive: true, force: true });
 });
 
 describe("capacity on a real local D1 (wrangler's local state, tens of MB)", () => {

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -79,5 +79,11 @@ export async function startBackfilledPrometheus(traffic: Traffic): Promise<{ url
     name: "prometheus", cmd: bins.prometheus, readyUrl: `http://127.0.0.1:${port}/-/ready`, timeoutMs: 30_000,
     args: [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--storage.tsdb.retention.time=30d"],
   });
-  return { url: `http://127.0.0.1:${port}`, stop: svc.stop };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      await svc.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
