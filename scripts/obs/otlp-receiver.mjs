@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A capturing OTLP/HTTP receiver on 127.0.0.1: keeps every batch (raw bytes) for tests, prints one compact
 // line per batch, and can forward /v1/metrics to VictoriaMetrics so one base URL serves all three signals.
-// Modes simulate backend outages: "ok", "fail" (HTTP 500) and "hang" (never answers).
+// Modes simulate backend outages: "ok", "fail" (HTTP 500), "hang" (never answers) and "refuse" (port closed).
 import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
 
@@ -129,14 +129,28 @@ export async function startOtlpReceiver({ port = 0, forwardMetricsTo, print = fa
     url: `http://127.0.0.1:${actualPort}`,
     port: actualPort,
     batches,
-    setMode(next) {
+    /** "ok" | "fail" | "hang" | "refuse" ("refuse" stops listening, so connections are refused, until another mode). */
+    async setMode(next) {
+      if (next === "refuse" && server.listening) {
+        for (const res of hanging) res.destroy();
+        await new Promise((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections?.();
+        });
+      } else if (next !== "refuse" && !server.listening) {
+        await new Promise((resolve, reject) => {
+          server.once("error", reject);
+          server.listen(actualPort, "127.0.0.1", resolve);
+        });
+      }
       currentMode = next;
     },
     close: () =>
       new Promise((resolve) => {
         for (const res of hanging) res.destroy();
-        server.closeAllConnections?.();
+        if (!server.listening) return resolve();
         server.close(() => resolve());
+        server.closeAllConnections?.();
       }),
   };
 }

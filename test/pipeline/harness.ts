@@ -21,6 +21,8 @@ export interface CapturedBatch {
   body: Buffer;
   at: number;
   forwardStatus?: number;
+  /** Receiver mode when the batch arrived. */
+  mode: string;
 }
 
 export interface PromSample {
@@ -43,8 +45,8 @@ export interface Pipeline {
   consoleLines: () => string[];
   /** Instant PromQL query against VM (after forcing VM to flush what it ingested). */
   query: (promql: string) => Promise<PromSample[]>;
-  /** Receiver behaviour: "ok", "fail" (HTTP 500) or "hang". */
-  setBackendMode: (mode: "ok" | "fail" | "hang") => void;
+  /** Receiver behaviour: "ok", "fail" (HTTP 500), "hang" (never answers) or "refuse" (port closed). */
+  setBackendMode: (mode: "ok" | "fail" | "hang" | "refuse") => Promise<void>;
   /** Size of the D1 database as SQLite itself counts it (page_count x page_size, WAL included): what D1 reports as meta.size_after. */
   d1SizeBytes: () => Promise<number>;
   /** RSS of the workerd process(es) serving the Worker, bytes. */
@@ -61,6 +63,8 @@ export interface PipelineOptions {
   otlpEndpoint?: string;
   /** Trace head-sampling ratio (default "1"). */
   sampleRatio?: string;
+  /** wrangler dev --log-level (default "log": the Worker's console lines are captured). */
+  logLevel?: "log" | "warn" | "error";
 }
 
 function descendants(pid: number): number[] {
@@ -123,7 +127,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       cmd: WRANGLER,
       args: [
         "dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
-        "--persist-to", persist, "--show-interactive-dev-session=false", "--log-level", "log",
+        "--persist-to", persist, "--show-interactive-dev-session=false", "--log-level", options.logLevel ?? "log",
         ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
       ],
       cwd: ROOT,
