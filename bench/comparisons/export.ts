@@ -10,6 +10,8 @@ import { DEFAULT_EXPORT_INTERVAL_MS, onVariant, otelCfOnlyVariant, requireOtelCf
 import { startWorker } from "../lib/wrangler-dev.ts";
 
 const RATE = 100;
+/** Enough connections that 100 req/s holds even when a response takes 200 ms on a busy machine (open loop). */
+const CONNECTIONS = 20;
 const TARGET_REQUESTS_PER_EXPORT = 1000;
 /** Quick runs cannot wait minutes: they use the longest interval that still meets the target at 100 req/s. */
 const QUICK_INTERVAL_MS = (TARGET_REQUESTS_PER_EXPORT / RATE) * 1000;
@@ -50,7 +52,7 @@ export const exportEfficiency: Comparison = {
         const id = await createSecret(worker.url, null);
         const start = Date.now();
         ctx.log(`on: ${RATE} req/s for ${durationSec} s (export interval ${intervalMs / 1000} s)`);
-        const result = await measure(worker, { connections: 4, overallRate: RATE, durationSec, requests: ENDPOINTS.map((e) => requestFor(e, id)) }, ctx.cpus?.load);
+        const result = await measure(worker, { connections: CONNECTIONS, overallRate: RATE, durationSec, requests: ENDPOINTS.map((e) => requestFor(e, id)) }, ctx.cpus?.load);
         windows.on = { result, start, end: Date.now(), proxy: onProxy };
         // Let the last export land in VictoriaMetrics before reading the exporter's own counters.
         await sleep(1000);
@@ -65,7 +67,7 @@ export const exportEfficiency: Comparison = {
           const start = Date.now();
           const cfSec = ctx.quick ? 8 : 20;
           ctx.log(`otel-cf-only: ${RATE} req/s for ${cfSec} s`);
-          const result = await measure(cf, { connections: 4, overallRate: RATE, durationSec: cfSec, requests: ENDPOINTS.map((e) => requestFor(e, id)) }, ctx.cpus?.load);
+          const result = await measure(cf, { connections: CONNECTIONS, overallRate: RATE, durationSec: cfSec, requests: ENDPOINTS.map((e) => requestFor(e, id)) }, ctx.cpus?.load);
           windows["otel-cf-only"] = { result, start, end: Date.now(), proxy: cfProxy };
         } finally {
           await cf.stop();
@@ -98,10 +100,12 @@ export const exportEfficiency: Comparison = {
       const gap = meanGapSec(on, "metrics");
       const perExport = Number.isFinite(gap) ? gap * on.result.rps : on.result.ok / Math.max(1, m.posts);
       const perIsolate = perExport / Math.max(1, isolates);
+      const sustained = on.result.rps >= 0.95 * RATE;
+      const at100 = gap * RATE;
       targets.push({
         name: "requests per metrics export per isolate at 100 req/s",
         target: `>= ${num(TARGET_REQUESTS_PER_EXPORT)}`,
-        measured: `${num(perIsolate)} (${isolates} isolate${isolates === 1 ? "" : "s"})`,
+        measured: `${num(perIsolate)} (${isolates} isolate${isolates === 1 ? "" : "s"}${sustained ? "" : `; only ${num(on.result.rps)} req/s sustained, ${num(at100 / Math.max(1, isolates))} at 100 req/s with the measured gap`})`,
         pass: m.posts > 0 && Number.isFinite(perIsolate) ? perIsolate >= TARGET_REQUESTS_PER_EXPORT : null,
       });
       const onBytes = SIGNALS.reduce((a, s) => a + on.proxy.tally(on.start, on.end)[s].bytes, 0) / Math.max(1, on.result.ok);
@@ -113,7 +117,7 @@ export const exportEfficiency: Comparison = {
       }
       const body = [
         `The API bundle with telemetry on sends OTLP to the bench's counting receiver (metrics forwarded to a real VictoriaMetrics,`,
-        `logs and traces answered 200) under an open-loop load of ${RATE} requests/s (autocannon overallRate, 4 connections, the`,
+        `logs and traces answered 200) under an open-loop load of ${RATE} requests/s (autocannon overallRate, ${CONNECTIONS} connections, the`,
         `create / metadata / reveal mix) for ${durationSec} s, two export intervals plus 10 s. The export interval is`,
         ctx.quick
           ? `**${intervalMs / 1000} s, set by OTEL_METRIC_EXPORT_INTERVAL for this quick run** (the longest interval that meets the target at ${RATE} req/s); a full run uses the catalog default of ${DEFAULT_EXPORT_INTERVAL_MS / 1000} s.`

@@ -28,9 +28,10 @@ const result = await new Promise<AutocannonResult>((resolve, reject) => {
     {
       url: spec.url,
       connections: spec.connections,
-      duration: spec.durationSec,
-      amount: spec.amount,
-      overallRate: spec.overallRate,
+      // autocannon rejects keys present with undefined values.
+      ...(spec.durationSec !== undefined ? { duration: spec.durationSec } : {}),
+      ...(spec.amount !== undefined ? { amount: spec.amount } : {}),
+      ...(spec.overallRate !== undefined ? { overallRate: spec.overallRate } : {}),
       timeout: 10,
       requests: spec.requests.map((r) => ({ method: r.method, path: r.path, headers: r.headers, body: r.body })),
     },

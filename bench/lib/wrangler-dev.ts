@@ -18,6 +18,8 @@ export interface Variant {
   /** wrangler config, relative to the repo root. */
   config: string;
   vars?: Record<string, string>;
+  /** KV entries written into the KV binding's local state before the Worker starts (e.g. feature flags). */
+  kv?: Record<string, string>;
 }
 
 export interface RunningWorker {
@@ -64,6 +66,13 @@ export async function startWorker(variant: Variant, opts: { cpus?: string; persi
   const persistDir = opts.persistDir ?? mkdtempSync(join(tmpdir(), `moltsecret-bench-${variant.name}-`));
   const ownsDir = !opts.persistDir;
   await applyMigrations(variant.config, persistDir);
+  for (const [key, value] of Object.entries(variant.kv ?? {})) {
+    await run(WRANGLER, ["kv", "key", "put", key, value, "--binding", "KV", "--local", "--persist-to", persistDir, "-c", variant.config], {
+      cwd: ROOT,
+      env: { ...process.env, ...WRANGLER_ENV },
+      timeout: 60_000,
+    });
+  }
   const port = await freePort();
   const inspectorPort = await freePort();
   const vars = Object.entries(variant.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]);

@@ -6,6 +6,7 @@ import { purgeExpired } from "../../worker/scheduled/purge.ts";
 import { createStore } from "../../worker/store/create-store.ts";
 
 export { RateLimiter } from "../../worker/rate-limit/rate-limiter.ts";
+export { UniqueUsers } from "./unique-users-stub.ts";
 
 interface BenchEnv extends Env {
   /** Full OTLP/HTTP traces URL of the bench's local receiver. */
