@@ -2,10 +2,10 @@ import { resolve } from "node:path";
 import type { CliContext } from "../context.ts";
 import { UserError } from "../errors.ts";
 import type { Progress } from "../output/progress.ts";
-import { CloudflareApi, credentialsFromEnv, fetchD1Analytics } from "../sources/cloudflare-api.ts";
+import { CloudflareApi, credentialsFromEnv, fetchD1Analytics, fetchWorkerInvocations, type WorkerInvocations } from "../sources/cloudflare-api.ts";
 import { measureLocal, openLocalD1 } from "../sources/local-d1.ts";
 import { fetchWorkerSignals, instantQuery, prometheusFromEnv, QUERIES } from "../sources/prometheus.ts";
-import { readWranglerConfig } from "../sources/wrangler-config.ts";
+import { readWorkerName, readWranglerConfig } from "../sources/wrangler-config.ts";
 import { readHistoryFile } from "./history-file.ts";
 import { loadNeeds } from "./needs.ts";
 import type { CapacityInput } from "./report.ts";
@@ -21,6 +21,7 @@ export interface CapacityOptions {
   need?: string[];
   needsFile?: string;
   countRows?: boolean;
+  scriptName?: string;
   now?: string;
 }
 
@@ -45,11 +46,24 @@ export async function gatherCapacity(opts: CapacityOptions, ctx: CliContext, pro
 
   if (creds) {
     const api = new CloudflareApi(creds);
-    const name = opts.database ?? (await readWranglerConfig(configPath, opts.binding)).d1.databaseName;
+    // With --database given, wrangler (slow to load) is not needed: the Worker name is read directly.
+    const wrangler = opts.database ? null : await readWranglerConfig(configPath, opts.binding);
+    const name = opts.database ?? wrangler!.d1.databaseName;
+    const scriptName = opts.scriptName ?? wrangler?.workerName ?? readWorkerName(configPath);
     progress.step(`Cloudflare: resolving D1 database ${name}`);
     const db = await api.resolveDatabase(name);
     progress.step("Cloudflare: GraphQL analytics (24h / 7d / 30d, size history)");
     const analytics = await fetchD1Analytics(api, creds.accountId, db.uuid, now);
+    let worker: (WorkerInvocations & { scriptName: string }) | null = null;
+    if (scriptName) {
+      progress.step(`Cloudflare: Worker invocations of ${scriptName}`);
+      try {
+        worker = { scriptName, ...(await fetchWorkerInvocations(api, creds.accountId, scriptName, now)) };
+      } catch (err) {
+        // Workers analytics are a bonus: a token limited to D1 still gets the D1 report.
+        ctx.stderr.write(`moltsecret: note: no Worker invocation analytics for ${scriptName} (${(err as Error).message})\n`);
+      }
+    }
     let rows: number | null = null;
     let tables: { name: string; rows: number }[] | undefined;
     if (opts.countRows) {
@@ -64,10 +78,10 @@ export async function gatherCapacity(opts: CapacityOptions, ctx: CliContext, pro
       historyNote: "daily max databaseSizeBytes from d1StorageAdaptiveGroups",
       writeP95Seconds: null,
       writesPerSecond: analytics.peakWritesPerSecond,
-      errorRate: null,
+      errorRate: worker && worker.requests1h > 0 ? worker.errors1h / worker.requests1h : null,
       needs,
       usage30d: { rowsRead: analytics.usage["30d"].rowsRead, rowsWritten: analytics.usage["30d"].rowsWritten },
-      usage: { ...analytics.usage, peakWriteMinute: analytics.peakMinute },
+      usage: { d1: analytics.usage, peakWriteMinute: analytics.peakMinute, worker },
     };
   } else {
     const info = await readWranglerConfig(configPath, opts.binding);
@@ -97,7 +111,7 @@ export async function gatherCapacity(opts: CapacityOptions, ctx: CliContext, pro
     const s = await fetchWorkerSignals(prom);
     input.writeP95Seconds = s.writeP95Seconds;
     input.writesPerSecond = s.writesPerSecond ?? input.writesPerSecond;
-    input.errorRate = s.errorRate;
+    input.errorRate = s.errorRate ?? input.errorRate;
     if (input.usage30d.rowsRead === null) input.usage30d.rowsRead = await instantQuery(prom, QUERIES.rowsRead("30d"));
     if (input.usage30d.rowsWritten === null) input.usage30d.rowsWritten = await instantQuery(prom, QUERIES.rowsWritten("30d"));
   }

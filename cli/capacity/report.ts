@@ -4,7 +4,16 @@ import { worstStatus, type Status } from "../exit-codes.ts";
 import { isoDate } from "../units.ts";
 import { project, type Projection, type SizePoint } from "./projection.ts";
 import { recommend, type Recommendation } from "./recommendation.ts";
+import type { D1Usage, WorkerInvocations } from "../sources/cloudflare-api.ts";
 import { evaluateTriggers, type DeclaredNeeds, type Trigger } from "./triggers.ts";
+
+/** What the Cloudflare analytics said about traffic (Cloudflare source only). */
+export interface CloudflareUsage {
+  d1: { "24h": D1Usage; "7d": D1Usage; "30d": D1Usage };
+  peakWriteMinute: string | null;
+  /** Null when the token may not read Workers analytics or the script has no data. */
+  worker: (WorkerInvocations & { scriptName: string }) | null;
+}
 
 /** Everything the sources measured, before judging it. */
 export interface CapacityInput {
@@ -19,7 +28,7 @@ export interface CapacityInput {
   errorRate: number | null;
   needs: DeclaredNeeds;
   usage30d: { rowsRead: number | null; rowsWritten: number | null };
-  usage?: unknown;
+  usage?: CloudflareUsage;
 }
 
 /** The `--json` contract of `moltsecret capacity` (other fields are additions, never renames). */
@@ -35,7 +44,7 @@ export interface CapacityReport {
   thresholds: { warningBytes: number; criticalBytes: number; limitBytes: number };
   recommendation: Recommendation;
   cost: { monthUsd: number; lines: CostLine[]; unmeasured: string[]; note: string };
-  usage?: unknown;
+  usage?: CloudflareUsage;
 }
 
 export function buildReport(input: CapacityInput): CapacityReport {

@@ -19,6 +19,7 @@ export function makeCapacityCommand(ctx: CliContext): Command {
     .option("--persist-to <dir>", "local state directory, as for `wrangler dev --persist-to` (default .wrangler/state)")
     .option("--database <name|uuid>", "Cloudflare D1 database (default: database_name of the binding)")
     .option("--count-rows", "Cloudflare source: count rows per table with a query (bills rows read)")
+    .option("--script-name <name>", "Cloudflare source: Worker whose invocations give the error rate (default: name in the wrangler config)")
     .option("--prometheus-url <url>", "Prometheus query API for write p95, write rate and error rate (basic auth: PROMETHEUS_USER/PROMETHEUS_PASSWORD)")
     .option("--history <file>", "size history JSON [{\"date\",\"bytes\"}] to project from instead of the source's")
     .option("--need <need...>", `declare a need D1 cannot meet: ${NEED_IDS.join(", ")} (also read from ${NEEDS_FILE})`)

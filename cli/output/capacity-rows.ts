@@ -41,3 +41,20 @@ export function costLines(r: CapacityReport): string[] {
   lines.push(`Total (D1): ${formatUsd(r.cost.monthUsd)}/month${r.cost.unmeasured.length ? ` (not measured: ${r.cost.unmeasured.join(", ")})` : ""}`);
   return lines;
 }
+
+/** Traffic from Cloudflare's analytics, when that was the source. */
+export function usageLines(r: CapacityReport): [string, string][] {
+  const u = r.usage;
+  if (!u) return [];
+  const lines: [string, string][] = (["24h", "7d", "30d"] as const).map((w) => {
+    const x = u.d1[w];
+    return [`D1 ${w}`, `${formatCount(x.readQueries)} read / ${formatCount(x.writeQueries)} write queries; ${formatCount(x.rowsRead)} rows read, ${formatCount(x.rowsWritten)} rows written`];
+  });
+  if (u.peakWriteMinute) lines.push(["Busiest write minute", u.peakWriteMinute]);
+  if (u.worker) {
+    const w = u.worker;
+    lines.push([`Worker ${w.scriptName} 1h`, `${formatCount(w.requests1h)} requests, ${formatCount(w.errors1h)} errors`]);
+    lines.push([`Worker ${w.scriptName} 30d`, `${formatCount(w.requests30d)} requests, ${formatCount(w.errors30d)} errors, ${(w.requests30d > 0 ? w.cpuTimeUs30d / w.requests30d / 1000 : 0).toFixed(2)} ms CPU per request`]);
+  }
+  return lines;
+}

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from "chalk";
 import type { CapacityReport } from "../capacity/report.ts";
 import { paintStatus } from "./color.ts";
-import { costLines, databaseLines, projectionLines, TRIGGER_HEADERS, triggerCells } from "./capacity-rows.ts";
+import { costLines, databaseLines, projectionLines, TRIGGER_HEADERS, triggerCells, usageLines } from "./capacity-rows.ts";
 import { renderTable } from "./table.ts";
 
 const kv = (c: ChalkInstance, rows: [string, string][]) => {
@@ -20,6 +20,8 @@ export function renderCapacityText(r: CapacityReport, c: ChalkInstance): string 
     return cells;
   }), ["l", "l", "r", "r", "r", "l"]), "");
   out.push(c.bold("Growth projection"), kv(c, projectionLines(r)), "");
+  const usage = usageLines(r);
+  if (usage.length) out.push(c.bold("Usage (Cloudflare analytics)"), kv(c, usage), "");
   out.push(c.bold("Recommendation"), r.recommendation.summary);
   for (const t of r.recommendation.targets) out.push(`  ${t.rank}. ${t.name}: ${t.fits ? c.green("fits") : c.red("does not fit")}: ${t.reason}`);
   out.push("", c.bold("This month's cost at current usage"));

@@ -1,5 +1,5 @@
 import type { CapacityReport } from "../capacity/report.ts";
-import { costLines, databaseLines, projectionLines, TRIGGER_HEADERS, triggerCells } from "./capacity-rows.ts";
+import { costLines, databaseLines, projectionLines, TRIGGER_HEADERS, triggerCells, usageLines } from "./capacity-rows.ts";
 import { renderSizeChart } from "./svg-chart.ts";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -34,6 +34,7 @@ ${kvTable(databaseLines(r))}
 ${table(TRIGGER_HEADERS, r.triggers.map(triggerCells), 1)}
 <h2>Growth projection</h2>
 ${kvTable(projectionLines(r))}
+${usageLines(r).length ? `<h2>Usage (Cloudflare analytics)</h2>\n${kvTable(usageLines(r))}` : ""}
 <h2>Recommendation</h2>
 <p>${esc(r.recommendation.summary)}</p>
 <ol>${r.recommendation.targets.map((t) => `<li><b>${esc(t.name)}</b> (${t.fits ? "fits" : "does not fit"}): ${esc(t.reason)}</li>`).join("")}</ol>

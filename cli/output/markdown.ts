@@ -1,5 +1,5 @@
 import type { CapacityReport } from "../capacity/report.ts";
-import { costLines, databaseLines, projectionLines, TRIGGER_HEADERS, triggerCells } from "./capacity-rows.ts";
+import { costLines, databaseLines, projectionLines, TRIGGER_HEADERS, triggerCells, usageLines } from "./capacity-rows.ts";
 
 const escCell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -21,6 +21,8 @@ export function renderCapacityMarkdown(r: CapacityReport): string {
     return cells;
   })), "");
   out.push("## Growth projection", "", markdownTable(["", ""], projectionLines(r)), "");
+  const usage = usageLines(r);
+  if (usage.length) out.push("## Usage (Cloudflare analytics)", "", markdownTable(["", ""], usage), "");
   out.push("## Recommendation", "", r.recommendation.summary, "");
   for (const t of r.recommendation.targets) out.push(`${t.rank}. **${t.name}** (${t.fits ? "fits" : "does not fit"}): ${t.reason}`);
   out.push("", "## This month's cost at current usage", "");

@@ -64,6 +64,17 @@ describe("capacity --source cloudflare against the documented REST and GraphQL s
     expect(report.cost.lines.find((l) => l.item === "D1 rows written")!.billable).toBe(90_000_000 - 50_000_000);
   });
 
+  it("reads the Worker's error rate from workersInvocationsAdaptive and shows the traffic", async () => {
+    cf.workers["moltsecret-api"] = { requests1h: 10_000, errors1h: 300, requests30d: 9_000_000, errors30d: 9_000, cpuTimeUs30d: 18_000_000_000 };
+    const { code, stdout, stderr } = await runCli(["capacity", "--now", NOW], env(), REPO);
+    expect(code).toBe(1);
+    expect(stderr).toBe("CAPACITY WARNING: Error rate 3.00% is above warning 1.00%\n");
+    expect(stdout).toMatch(/Worker moltsecret-api 30d\s+9M requests, 9K errors, 2\.00 ms CPU per request/);
+    expect(stdout).toMatch(/D1 30d\s+9M read \/ 3M write queries; 40B rows read, 90M rows written/);
+    const gql = cf.requests.filter((r) => r.path.endsWith("/graphql")).map((r) => r.body as { variables: Record<string, string> });
+    expect(gql.some((b) => b.variables.scriptName === "moltsecret-api")).toBe(true);
+  });
+
   it("accepts a uuid without listing, counts rows on request, and exits 2 past the critical size", async () => {
     await cf.stop();
     await start([target({ file_size: D1_SIZE.critical.value + 1 })]);

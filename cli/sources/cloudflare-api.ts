@@ -223,3 +223,37 @@ export async function fetchD1Analytics(api: CloudflareApi, accountTag: string, d
     sizeHistory,
   };
 }
+
+/** Worker invocations from the platform's own analytics (workersInvocationsAdaptive), for the error rate and request volume. */
+export interface WorkerInvocations {
+  requests1h: number;
+  errors1h: number;
+  requests30d: number;
+  errors30d: number;
+  cpuTimeUs30d: number;
+}
+
+export const WORKERS_QUERY = `query MoltsecretWorkerInvocations($accountTag: string!, $scriptName: string!, $since1h: Time!, $since30d: Time!, $until: Time!) {
+  viewer {
+    accounts(filter: { accountTag: $accountTag }) {
+      last1h: workersInvocationsAdaptive(limit: 1, filter: { scriptName: $scriptName, datetime_geq: $since1h, datetime_leq: $until }) { sum { requests errors cpuTimeUs } }
+      last30d: workersInvocationsAdaptive(limit: 1, filter: { scriptName: $scriptName, datetime_geq: $since30d, datetime_leq: $until }) { sum { requests errors cpuTimeUs } }
+    }
+  }
+}`;
+
+type InvocationSums = Array<{ sum?: { requests?: number; errors?: number; cpuTimeUs?: number } }>;
+
+export async function fetchWorkerInvocations(api: CloudflareApi, accountTag: string, scriptName: string, now: number): Promise<WorkerInvocations> {
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const data = await api.graphql<{ viewer: { accounts: Array<{ last1h?: InvocationSums; last30d?: InvocationSums }> } }>(WORKERS_QUERY, {
+    accountTag, scriptName, since1h: iso(now - 3_600_000), since30d: iso(now - 30 * DAY_MS), until: iso(now),
+  });
+  const a = data.viewer?.accounts?.[0];
+  const h = a?.last1h?.[0]?.sum ?? {};
+  const m = a?.last30d?.[0]?.sum ?? {};
+  return {
+    requests1h: Number(h.requests ?? 0), errors1h: Number(h.errors ?? 0),
+    requests30d: Number(m.requests ?? 0), errors30d: Number(m.errors ?? 0), cpuTimeUs30d: Number(m.cpuTimeUs ?? 0),
+  };
+}

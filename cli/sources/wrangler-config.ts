@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../errors.ts";
 
@@ -44,4 +44,16 @@ export async function readWranglerConfig(configPath: string, binding?: string): 
     },
     defaultPersistDir: resolve(dir, ".wrangler/state"),
   };
+}
+
+/**
+ * Just the Worker's name, without loading wrangler (seconds of startup): the top-level `name` of a TOML config,
+ * or `name` of a JSON one. Null when absent or not plainly written.
+ */
+export function readWorkerName(configPath: string): string | null {
+  if (!existsSync(configPath)) return null;
+  const text = readFileSync(configPath, "utf8");
+  if (/\.jsonc?$/.test(configPath)) return /"name"\s*:\s*"([^"]+)"/.exec(text)?.[1] ?? null;
+  const topLevel = text.split(/^\s*\[/m)[0] ?? "";
+  return /^\s*name\s*=\s*["']([^"']+)["']/m.exec(topLevel)?.[1] ?? null;
 }

@@ -37,6 +37,9 @@ export class CloudflareStandIn {
   /** Forces every REST answer to `success: false` with HTTP 200 (seen during incidents). */
   envelopeFailure = false;
 
+  /** workersInvocationsAdaptive sums per script name. */
+  workers: Record<string, { requests1h: number; errors1h: number; requests30d: number; errors30d: number; cpuTimeUs30d: number }> = {};
+
   constructor(readonly token: string, readonly accountId: string, readonly databases: StandInDatabase[]) {}
 
   get baseUrl(): string {
@@ -107,8 +110,11 @@ export class CloudflareStandIn {
     const db = this.databases.find((d) => d.uuid === variables.databaseId);
     const usage = db?.usage ?? { readQueries: 0, writeQueries: 0, rowsRead: 0, rowsWritten: 0 };
     const account: Record<string, unknown> = {};
-    for (const [, alias, dataset] of query.matchAll(/(\w+)\s*:\s*(d1AnalyticsAdaptiveGroups|d1StorageAdaptiveGroups)\s*\(/g)) {
-      if (dataset === "d1StorageAdaptiveGroups") {
+    for (const [, alias, dataset] of query.matchAll(/(\w+)\s*:\s*(d1AnalyticsAdaptiveGroups|d1StorageAdaptiveGroups|workersInvocationsAdaptive)\s*\(/g)) {
+      if (dataset === "workersInvocationsAdaptive") {
+        const w = this.workers[variables.scriptName ?? ""];
+        account[alias!] = w ? [{ sum: alias === "last1h" ? { requests: w.requests1h, errors: w.errors1h, cpuTimeUs: 0 } : { requests: w.requests30d, errors: w.errors30d, cpuTimeUs: w.cpuTimeUs30d } }] : [];
+      } else if (dataset === "d1StorageAdaptiveGroups") {
         account[alias!] = (db?.storage ?? [])
           .filter((s) => s.date >= variables.sinceDate! && s.date <= variables.untilDate!)
           .map((s) => ({ max: { databaseSizeBytes: s.bytes }, dimensions: { date: s.date } }));
