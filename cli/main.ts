@@ -16,7 +16,7 @@ Sizes use 1 GB = 10^9 bytes, as Cloudflare states its limits.
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("moltsecret")
-    .description("Capacity planning for MoltSecret: D1 migration triggers, growth projection, cost, migration to libSQL")
+    .description("Operating MoltSecret: D1 capacity and migration triggers, growth projection, cost, the move to libSQL, dashboards and alerts")
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", EXIT_CODES_HELP)
