@@ -66,8 +66,15 @@ export function openMetrics(t: Traffic, nowS: number): string {
   ].join("\n");
 }
 
-/** A real Prometheus on 127.0.0.1 whose TSDB was backfilled by promtool with `traffic`. */
-export async function startBackfilledPrometheus(traffic: Traffic): Promise<{ url: string; stop: () => Promise<void> }> {
+/** Basic-auth user of the test Prometheus; the hash is bcrypt (cost 4) of PASSWORD, as Prometheus' web config wants. */
+export const BASIC_AUTH = {
+  user: "grafana-instance-1",
+  password: "moltsecret-test-pw",
+  bcrypt: "$2b$04$MIjucrOYveXI3XuSUa39W.kG56weqdj.snlZsEQLMAA70b8gwcD7u",
+};
+
+/** A real Prometheus on 127.0.0.1 whose TSDB was backfilled by promtool with `traffic`, optionally behind basic auth. */
+export async function startBackfilledPrometheus(traffic: Traffic, opts: { basicAuth?: boolean } = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   const bins = await obsBinaries();
   const dir = await mkdtemp(join(tmpdir(), "moltsecret-prom-"));
   const input = join(dir, "traffic.om");
@@ -75,10 +82,22 @@ export async function startBackfilledPrometheus(traffic: Traffic): Promise<{ url
   await run(bins.promtool, ["tsdb", "create-blocks-from", "openmetrics", input, join(dir, "data")], { timeout: 60_000 });
   await writeFile(join(dir, "prometheus.yml"), "global:\n  scrape_interval: 1m\n");
   const port = await freePort();
-  const svc = await startService({
-    name: "prometheus", cmd: bins.prometheus, readyUrl: `http://127.0.0.1:${port}/-/ready`, timeoutMs: 30_000,
-    args: [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--storage.tsdb.retention.time=30d"],
-  });
+  const args = [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--storage.tsdb.retention.time=30d"];
+  if (opts.basicAuth) {
+    await writeFile(join(dir, "web.yml"), `basic_auth_users:\n  ${BASIC_AUTH.user}: "${BASIC_AUTH.bcrypt}"\n`);
+    args.push(`--web.config.file=${join(dir, "web.yml")}`);
+  }
+  const svc = await startService({ name: "prometheus", cmd: bins.prometheus, args });
+  const headers: Record<string, string> = opts.basicAuth ? { authorization: `Basic ${Buffer.from(`${BASIC_AUTH.user}:${BASIC_AUTH.password}`).toString("base64")}` } : {};
+  for (let waited = 0; ; waited += 100) {
+    const ready = await fetch(`http://127.0.0.1:${port}/-/ready`, { headers, signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (waited > 30_000 || svc.child.exitCode !== null) {
+      await svc.stop();
+      throw new Error(`prometheus not ready on 127.0.0.1:${port}:\n${svc.output().slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     async stop() {
