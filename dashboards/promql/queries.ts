@@ -49,8 +49,12 @@ export function cacheHitRatio(scope: Scope): string {
 const exportFailed = re(ATTR.outcome, `${LABEL_VALUES.telemetryOutcome.failed}|${LABEL_VALUES.telemetryOutcome.dropped}`);
 
 /** Failed or dropped OTLP exports per second, by signal. */
-export const telemetryExportFailureRate = (scope: Scope): string =>
-  sumRate(METRICS.telemetryExports, narrow(scope, { matchers: [exportFailed], by: [promLabel(ATTR.signal)] }));
+export function telemetryExportFailureRate(scope: Scope): string {
+  const bySignal = narrow(scope, { by: [promLabel(ATTR.signal)] });
+  const failed = sumRate(METRICS.telemetryExports, narrow(bySignal, { matchers: [exportFailed] }));
+  // A counter that never counted is not exported: a healthy exporter reads 0 per signal, not "no data".
+  return `${failed} or (0 * ${sumRate(METRICS.telemetryExports, bySignal)})`;
+}
 
 /** Share of OTLP export attempts that failed or were dropped. */
 export const telemetryExportFailureRatio = (scope: Scope): string =>
