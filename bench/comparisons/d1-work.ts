@@ -64,8 +64,8 @@ async function counts(vm: Victoria, env: string): Promise<Counts> {
   };
 }
 
-/** Waits until the isolate has exported everything up to now: an interval passes, a request triggers the flush, it lands. */
-async function settle(worker: RunningWorker, proxy: OtlpProxy): Promise<void> {
+/** One export cycle: an interval passes, a request that touches no binding triggers the flush, the POST lands. */
+async function exportCycle(worker: RunningWorker, proxy: OtlpProxy): Promise<void> {
   await sleep(INTERVAL_MS + 300);
   const since = Date.now();
   await fetch(`${worker.url}${NO_IO_PATH}`).then((r) => r.arrayBuffer());
@@ -74,6 +74,22 @@ async function settle(worker: RunningWorker, proxy: OtlpProxy): Promise<void> {
     await sleep(100);
   }
   throw new Error("the Worker exported no metrics within 10 s of a request: cannot count D1 work");
+}
+
+/**
+ * The D1 counters once everything up to now has been exported: export cycles until two readings agree. One cycle is
+ * not enough on a busy machine: a flush that started during the load may land after the trigger and carry older values.
+ */
+async function settledCounts(worker: RunningWorker, proxy: OtlpProxy, vm: Victoria, env: string): Promise<Counts> {
+  await exportCycle(worker, proxy);
+  let last = await counts(vm, env);
+  for (let i = 0; i < 6; i++) {
+    await exportCycle(worker, proxy);
+    const next = await counts(vm, env);
+    if (JSON.stringify(next) === JSON.stringify(last)) return next;
+    last = next;
+  }
+  throw new Error("D1 counters still moving after 6 export cycles with no load");
 }
 
 const delta = (a: Counts, b: Counts): Counts => ({ reads: b.reads - a.reads, writes: b.writes - a.writes, rowsRead: b.rowsRead - a.rowsRead, rowsWritten: b.rowsWritten - a.rowsWritten });
@@ -108,8 +124,10 @@ export const d1Work: Comparison = {
     const proxy = await startOtlpProxy(vm.otlpMetricsUrl);
     const workers: { name: string; env: string; worker: RunningWorker }[] = [];
     const rows: Row[] = [];
-    const gets = ctx.quick ? GETS : GETS;
-    const views = ctx.quick ? VIEWS / 5 : VIEWS;
+    const gets = GETS;
+    // 10,000 views per variant over the whole run (a fifth per round in a full run) keeps the bench bounded;
+    // the figures are per-view ratios, scaled to per 10,000.
+    const views = ctx.quick ? VIEWS / 10 : VIEWS / ctx.rounds;
     try {
       for (const [i, v] of variants.entries()) {
         const env = `bench-d1-${i}`;
@@ -119,14 +137,11 @@ export const d1Work: Comparison = {
       for (let round = 0; round < ctx.rounds; round++) {
         for (const w of rotation(workers, round)) {
           const id = await createSecret(w.worker.url, null);
-          await settle(w.worker, proxy);
-          const c0 = await counts(vm, w.env);
+          const c0 = await settledCounts(w.worker, proxy, vm, w.env);
           const g = await measure(w.worker, { connections: 10, amount: gets, requests: [requestFor("metadata", id)] }, ctx.cpus?.load);
-          await settle(w.worker, proxy);
-          const c1 = await counts(vm, w.env);
+          const c1 = await settledCounts(w.worker, proxy, vm, w.env);
           const r = await measure(w.worker, { connections: 10, amount: views, requests: [requestFor("reveal", id)] }, ctx.cpus?.load);
-          await settle(w.worker, proxy);
-          const c2 = await counts(vm, w.env);
+          const c2 = await settledCounts(w.worker, proxy, vm, w.env);
           rows.push({ round: round + 1, variant: w.name, workload: "gets", ok: g.ok, ...delta(c0, c1) });
           rows.push({ round: round + 1, variant: w.name, workload: "views", ok: r.ok, ...delta(c1, c2), viewsInD1: await viewsInD1(w.worker, id) });
           ctx.log(`round ${round + 1} ${w.name}: ${delta(c0, c1).reads} reads for ${g.ok} GETs, ${delta(c1, c2).writes} writes for ${r.ok} views`);
@@ -139,23 +154,37 @@ export const d1Work: Comparison = {
     const per = (variant: string, workload: Row["workload"], f: (r: Row) => number, scale: number) =>
       summary(rows.filter((r) => r.variant === variant && r.workload === workload).map((r) => (f(r) / Math.max(1, r.ok)) * scale));
     const table1 = variants.map((v) => [v.name, spread(per(v.name, "gets", (r) => r.reads, GETS)), spread(per(v.name, "gets", (r) => r.rowsRead, GETS)),
-      spread(per(v.name, "views", (r) => r.writes, VIEWS)), spread(per(v.name, "views", (r) => r.rowsWritten, VIEWS)), spread(per(v.name, "views", (r) => r.writes, 100))]);
+      spread(per(v.name, "views", (r) => r.writes, VIEWS)), spread(per(v.name, "views", (r) => r.rowsWritten, VIEWS)), spread(per(v.name, "views", (r) => r.writes, 100)),
+      spread(per(v.name, "views", (r) => r.reads, VIEWS))]);
     const on = variants.find((v) => v.name === "caching on");
     const readsOn = on ? per(on.name, "gets", (r) => r.reads, GETS).median : NaN;
     const writesOn = on ? per(on.name, "views", (r) => r.writes, 100).median : NaN;
+    // Views reached D1 but no write was counted: the writes happened where the D1 metrics do not see them.
+    const blind = on ? rows.filter((r) => r.variant === on.name && r.workload === "views" && r.writes === 0 && (r.viewsInD1 ?? 0) > 0) : [];
+    const blindReason = blind.length
+      ? `the views reached D1 (${num(blind[0]!.viewsInD1!)} after ${num(blind[0]!.ok)} reveals) but no D1 write was counted: the write-behind flush writes to D1 outside the telemetry query observer (worker/views/view-counter.ts creates its store without telemetryQueryObserver), so its writes are not in the exported metrics`
+      : "";
     const targets: TargetCheck[] = [
       { name: `D1 reads per ${num(GETS)} metadata GETs, caching on`, target: `<= ${TARGET_READS_PER_1000_GETS}`, measured: on ? num(readsOn) : `n/a (${"reason" in sw ? sw.reason : ""})`, pass: on ? readsOn <= TARGET_READS_PER_1000_GETS : null },
-      { name: "D1 writes per 100 views, write-behind on", target: `<= ${TARGET_WRITES_PER_100_VIEWS}`, measured: on ? num(writesOn) : `n/a (${"reason" in sw ? sw.reason : ""})`, pass: on ? writesOn <= TARGET_WRITES_PER_100_VIEWS : null },
+      {
+        name: "D1 writes per 100 views, write-behind on",
+        target: `<= ${TARGET_WRITES_PER_100_VIEWS}`,
+        measured: !on ? `n/a (${"reason" in sw ? sw.reason : ""})` : blindReason ? `not observable (${blindReason})` : num(writesOn),
+        pass: on && !blindReason ? writesOn <= TARGET_WRITES_PER_100_VIEWS : null,
+      },
     ];
     const body = [
       `Each variant is the API bundle with telemetry on (metrics every ${INTERVAL_MS / 1000} s, the catalog's minimum, so counters can be read`,
       `between workloads) in its own wrangler dev with its own D1. Per round: create an unlimited-view secret, let the isolate export,`,
       `read the counters from VictoriaMetrics, send ${num(gets)} metadata GETs (10 connections), export and read again, send ${num(views)}`,
-      `reveals, export and read again. D1 statements are \`${promName(METRICS.d1Queries)}\` by \`${promLabel(ATTR.d1OperationType)}\`, rows are`,
+      `reveals (${num(views * ctx.rounds)} per variant over the run), export and read again; "settled" readings repeat export cycles until two agree.`,
+      `Then the secret's views column is read from D1 with \`wrangler d1 execute --local\` (not through the Worker) to check write-behind lost nothing.`,
+      `D1 statements are \`${promName(METRICS.d1Queries)}\` by \`${promLabel(ATTR.d1OperationType)}\`, rows are`,
       `\`${promName(METRICS.d1RowsRead)}\` / \`${promName(METRICS.d1RowsWritten)}\` (D1's meta.rows_read / rows_written). Figures are scaled to per ${num(GETS)} GETs and per ${num(VIEWS)} views.`,
       ...("reason" in sw ? ["", `**Caching on was not measured**: ${sw.reason}. Only the uncached baseline ran.`] : [sw.describe]),
       "",
-      table(["variant", `D1 reads per ${num(GETS)} GETs`, `rows read per ${num(GETS)} GETs`, `D1 writes per ${num(VIEWS)} views`, `rows written per ${num(VIEWS)} views`, "writes per 100 views"], table1),
+      table(["variant", `D1 reads per ${num(GETS)} GETs`, `rows read per ${num(GETS)} GETs`, `D1 writes per ${num(VIEWS)} views`, `rows written per ${num(VIEWS)} views`, "writes per 100 views", `D1 reads per ${num(VIEWS)} views`], table1),
+      ...(blindReason ? ["", `**Write-behind writes not observable**: ${blindReason}.`] : []),
       "",
       table(["target", "wanted", "measured", "result"], targets.map((t) => [t.name, t.target, t.measured, passMark(t.pass)])),
       "",

@@ -44,7 +44,7 @@ export const memory: Comparison = {
     const proxy = await startOtlpProxy(vm.otlpMetricsUrl);
     const chunks = ctx.quick ? 2 : 5;
     // Bounded in time: each chunk runs this long; the request count reached is reported, not assumed.
-    const chunkSec = ctx.quick ? 5 : 36;
+    const chunkSec = ctx.quick ? 5 : 30;
     const workers: RunningWorker[] = [];
     const points: Checkpoint[] = [];
     const baseline = new Map<string, Checkpoint>();
