@@ -1,5 +1,7 @@
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
+import { getTableName } from "drizzle-orm";
+import { secrets } from "../../worker/db/schema.ts";
 import { MIGRATE_COPY_CHUNK, MIGRATION_TARGETS, type MigrationTargetId } from "../../catalog/index.ts";
 import { chalkFor, emit, progressFor, type CliContext } from "../context.ts";
 import { UserError } from "../errors.ts";
@@ -111,7 +113,7 @@ function makeRun(ctx: CliContext): Command {
         throw new UserError(`cannot open libSQL target ${redactUrl(url)}: ${(err as Error).message}`, { hint: "use file:path or libsql://host with LIBSQL_AUTH_TOKEN", cause: err });
       }
       try {
-        const count = await local.db.prepare("SELECT count(*) AS n FROM secrets").first<{ n: number }>();
+        const count = await local.db.prepare(`SELECT count(*) AS n FROM "${getTableName(secrets)}"`).first<{ n: number }>();
         result = await copySecrets(source, target, target.client, {
           checkpointKey: `${info.d1.databaseName}:${info.d1.databaseId}`,
           chunkRows, restart: Boolean(o.restart), total: Number(count?.n ?? 0),
