@@ -18,7 +18,8 @@ export default defineConfig(async () => {
             cloudflareTest({
               main: "./worker/index.ts",
               wrangler: { configPath: "./wrangler.toml" },
-              miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+              // MOLTSECRET_TEST_TELEMETRY=<OTLP base URL> runs the whole suite with telemetry on (it must pass either way).
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations, ...(process.env.MOLTSECRET_TEST_TELEMETRY ? { OTEL_EXPORTER_OTLP_ENDPOINT: process.env.MOLTSECRET_TEST_TELEMETRY, OTEL_METRIC_EXPORT_INTERVAL: "1000" } : {}) } },
             }),
           ],
           test: {

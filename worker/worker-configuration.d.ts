@@ -4,13 +4,14 @@
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./index");
-		durableNamespaces: "RateLimiter";
+		durableNamespaces: "RateLimiter" | "UniqueUsers";
 	}
 	interface Env {
 		KV: KVNamespace;
 		DB: D1Database;
 		ENVIRONMENT: "development";
 		RATE_LIMITER: DurableObjectNamespace<import("./index").RateLimiter>;
+		UNIQUE_USERS: DurableObjectNamespace<import("./index").UniqueUsers>;
 	}
 }
 interface Env extends Cloudflare.Env {}

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { ApiError } from "../http/errors.ts";
 import { sha256Hex } from "../http/tokens.ts";
+import { recordRateLimited } from "../telemetry/index.ts";
 import type { RateLimitAction, RateLimitDecision } from "./rate-limiter.ts";
 
 /** Requests without CF-Connecting-IP (only possible off Cloudflare's edge, e.g. locally) share one bucket. */
@@ -34,6 +35,7 @@ export function rateLimit(action: RateLimitAction): MiddlewareHandler<AppEnv> {
       "RateLimit-Reset": String(resetSeconds),
     };
     if (!decision.allowed) {
+      recordRateLimited(action);
       throw new ApiError("rate_limited", `Too many ${action} requests; retry after ${resetSeconds} s`, { ...headers, "Retry-After": String(resetSeconds) });
     }
     for (const [name, value] of Object.entries(headers)) c.header(name, value);

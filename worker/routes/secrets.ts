@@ -4,6 +4,7 @@ import { ApiError, notFound } from "../http/errors.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { SECRET_ID_PATTERN, constantTimeEqual, newDeleteToken, newSecretId, sha256Hex } from "../http/tokens.ts";
 import { rateLimit } from "../rate-limit/rate-limit.ts";
+import { recordSecretBurned, recordSecretCreated, recordSecretRevealed } from "../telemetry/index.ts";
 import { parseCreateRequest } from "./create-request.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -25,6 +26,7 @@ export const secretRoutes = new Hono<AppEnv>()
     const createdAt = Date.now();
     const expiresAt = createdAt + ttlSeconds * 1000;
     await c.var.store.create({ id, ciphertext, deleteTokenHash: await sha256Hex(deleteToken), createdAt, expiresAt, maxViews });
+    recordSecretCreated();
     return c.json({ id, expiresAt: iso(expiresAt), maxViews, deleteToken }, 201, { ...NO_STORE, Location: `/api/secrets/${id}` });
   })
   .get("/:id", async (c) => {
@@ -50,6 +52,8 @@ export const secretRoutes = new Hono<AppEnv>()
   .post("/:id/reveal", rateLimit("reveal"), async (c) => {
     const revealed = await c.var.store.reveal(secretId(c.req.param("id")), Date.now());
     if (!revealed) throw notFound();
+    recordSecretRevealed();
+    if (revealed.burned) recordSecretBurned();
     const { ciphertext, views, maxViews } = revealed;
     return c.json({ ciphertext, views, remainingViews: remainingViews(maxViews, views) }, 200, NO_STORE);
   })
@@ -62,5 +66,6 @@ export const secretRoutes = new Hono<AppEnv>()
     if (!stored) throw notFound();
     if (!constantTimeEqual(await sha256Hex(token), stored)) throw new ApiError("forbidden", "The delete token does not match this secret");
     if (!(await c.var.store.burn(id, now))) throw notFound();
+    recordSecretBurned();
     return c.body(null, 204, NO_STORE);
   });

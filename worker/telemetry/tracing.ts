@@ -21,6 +21,9 @@ const traceConfig: ResolveConfigFn<TelemetryEnv> = (env) => {
     // rc.52 never calls postProcessor; redaction happens in traceProcessor. Kept so a fixed release also redacts.
     postProcessor: redactSpans,
     handlers: { fetch: { acceptTraceContext: false } },
+    // Its caches.default wrapper changes Cache API behaviour (an edge-cached 200 outlived the secret's expiry in
+    // worker/scheduled/purge.test.ts); cache lookups are counted by recordCacheLookup() instead.
+    instrumentation: { instrumentGlobalCache: false, instrumentGlobalFetch: true },
   };
 };
 
