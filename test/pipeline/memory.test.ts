@@ -2,14 +2,16 @@ import { describe, expect, it } from "vitest";
 import { startPipeline, type PipelineOptions } from "./harness.ts";
 
 /** Bounded load per run: WARMUP then REQUESTS more, CONCURRENCY at a time (override: MEMORY_TEST_REQUESTS). */
-const REQUESTS = Number(process.env.MEMORY_TEST_REQUESTS ?? 10_000);
-const WARMUP = 2_000;
+const REQUESTS = Number(process.env.MEMORY_TEST_REQUESTS ?? 6_000);
+const WARMUP = 1_000;
 const CONCURRENCY = 16;
 /**
- * wrangler dev's workerd grows by itself under load (D1, the dev proxy), so telemetry is judged against the
- * same Worker with telemetry off, same load: the leak measured in otel-cf-workers' own processor was +100% RSS.
+ * wrangler dev's workerd grows by itself under load (measured: +240 MiB over 10k requests with telemetry off),
+ * so telemetry is judged against the same Worker with telemetry off under the same load. otel-cf-workers' own
+ * processor doubled memory; ours may add at most a quarter of the plain Worker's growth plus a small constant.
  */
-const MAX_EXTRA_GROWTH_BYTES = 16 * 1024 * 1024;
+const MAX_GROWTH_RATIO = 1.25;
+const SLACK_BYTES = 8 * 1024 * 1024;
 
 const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
 
@@ -61,6 +63,6 @@ describe("memory under sustained load", () => {
     const off = await measure("telemetry off", { otlpEndpoint: "" });
     const on = await measure("telemetry on", { sampleRatio: "0.1" });
     console.log(`memory: ${off.summary}\nmemory: ${on.summary}`);
-    expect(on.growth).toBeLessThan(off.growth + MAX_EXTRA_GROWTH_BYTES);
+    expect(on.growth).toBeLessThan(off.growth * MAX_GROWTH_RATIO + SLACK_BYTES);
   }, 1_200_000);
 });
