@@ -65,6 +65,8 @@ export interface PipelineOptions {
   sampleRatio?: string;
   /** wrangler dev --log-level (default "log": the Worker's console lines are captured). */
   logLevel?: "log" | "warn" | "error";
+  /** Also run the Tail Worker (tail/wrangler.toml) as a second wrangler dev, found through a private dev registry. */
+  tail?: boolean;
 }
 
 function descendants(pid: number): number[] {
@@ -112,6 +114,31 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     stops.push(async () => rmSync(persist, { recursive: true, force: true }));
     await run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: ROOT, env: { ...process.env, CI: "1" } });
 
+    // A private dev registry: the API's tail_consumers finds only this harness's Tail Worker, and other sessions on
+    // the machine never see ours.
+    const registry = join(persist, "registry");
+    mkdirSync(registry, { recursive: true });
+    const devEnv = { CI: "1", WRANGLER_SEND_METRICS: "false", WRANGLER_REGISTRY_PATH: registry };
+    if (options.tail) {
+      const [tailPort, tailInspector] = [await freePort(), await freePort()];
+      const tail = await startService({
+        name: "wrangler dev (tail)",
+        cmd: WRANGLER,
+        args: [
+          "dev", "-c", "tail/wrangler.toml", "--local", "--ip", "127.0.0.1", "--port", String(tailPort), "--inspector-port", String(tailInspector),
+          "--persist-to", persist, "--show-interactive-dev-session=false", "--log-level", "warn",
+          "--var", `OTEL_EXPORTER_OTLP_ENDPOINT:${options.otlpEndpoint ?? receiver.url}`, "--var", `OTEL_METRIC_EXPORT_INTERVAL:${options.exportIntervalMs ?? 1000}`, "--var", "ENVIRONMENT:pipeline-test",
+        ],
+        cwd: ROOT,
+        env: devEnv,
+      });
+      stops.push(() => tail.stop());
+      // A Tail Worker has no fetch handler; it is up once it has registered itself.
+      await eventually(async () => {
+        if (tail.child.exitCode !== null) throw new Error(`tail wrangler dev exited:\n${tail.output().slice(-2000)}`);
+        return readdirSync(registry).some((f) => f.includes("moltsecret-tail"));
+      }, 60_000, 200);
+    }
     const [port, inspectorPort] = [await freePort(), await freePort()];
     const vars: Record<string, string> = {
       OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint ?? receiver.url,
@@ -131,7 +158,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
         ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
       ],
       cwd: ROOT,
-      env: { CI: "1", WRANGLER_SEND_METRICS: "false" },
+      env: devEnv,
     });
     stops.push(() => worker.stop());
     let partial = "";

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ATTR, METRICS, TELEMETRY, promLabel, promName } from "../../catalog/index.ts";
+import { eventually, startPipeline, type Pipeline } from "./harness.ts";
+
+let p: Pipeline;
+const REQUESTS = 12;
+
+beforeAll(async () => {
+  p = await startPipeline({ tail: true });
+}, 180_000);
+
+afterAll(async () => {
+  await p?.stop();
+});
+
+describe("local producer -> Tail Worker wiring (two wrangler dev processes)", () => {
+  it("delivers the API's trace events to moltsecret-tail, which exports invocations and (locally zero) CPU time", async () => {
+    for (let i = 0; i < REQUESTS; i++) await (await fetch(`${p.workerUrl}/healthz`)).arrayBuffer();
+    const invocations = `sum(${promName(METRICS.workerInvocations)}{service_name="${TELEMETRY.tailServiceName}"})`;
+    await eventually(async () => {
+      await (await fetch(`${p.workerUrl}/healthz`)).arrayBuffer();
+      await new Promise((r) => setTimeout(r, 1_100));
+      return Number((await p.query(invocations))[0]?.value[1] ?? 0) >= REQUESTS;
+    }, 60_000, 0);
+    const scripts = await p.query(`sum by (${promLabel(ATTR.workerScript)}) (${promName(METRICS.workerInvocations)}{service_name="${TELEMETRY.tailServiceName}"})`);
+    console.log(`tail wiring: invocations by ${promLabel(ATTR.workerScript)}: ${JSON.stringify(scripts.map((r) => [r.metric[promLabel(ATTR.workerScript)], r.value[1]]))}`);
+    // Locally wrangler's trace events carry scriptName null (production: "moltsecret-api"), recorded as "unknown".
+    expect(scripts.map((r) => r.metric[promLabel(ATTR.workerScript)])).toEqual(["unknown"]);
+    const cpu = await p.query(`sum by (${promLabel(ATTR.workerOutcome)}, ${promLabel(ATTR.workerTrigger)}) (${promName(METRICS.workerCpuTime)}_count{service_name="${TELEMETRY.tailServiceName}"})`);
+    expect(cpu.map((r) => r.metric[promLabel(ATTR.workerTrigger)])).toContain("http");
+    expect(cpu.map((r) => r.metric[promLabel(ATTR.workerOutcome)])).toContain("ok");
+    // Locally wrangler reports cpuTime 0: every observation lands in the first bucket. In production they spread.
+    const sum = await p.query(`sum(${promName(METRICS.workerCpuTime)}_sum{service_name="${TELEMETRY.tailServiceName}"})`);
+    expect(Number(sum[0]?.value[1])).toBe(0);
+  });
+});
