@@ -1,3 +1,4 @@
+import { LABEL_VALUES } from "./observability.ts";
 import { q } from "./quantity.ts";
 
 const DOC = "infrastructure-recommendations.md";
@@ -17,3 +18,25 @@ export const FLAG_CACHE_TTL = q(10, "s", "Flags change rarely; an operator waits
 
 /** Recommendation 5, "Batch D1 Writes". */
 export const WRITE_BEHIND_FLUSH = q(100, "ms", `${DOC} Rec. 5: accumulate in Durable Object, flush every 100ms`);
+
+/** Write-behind view counting (worker/views/): how the counting Durable Objects are laid out and kept. */
+export const VIEW_COUNTER = {
+  shards: q(16, "objects", "Each secret id maps to one of this many counter DOs: one batched D1 write per shard per flush (<= 160 writes/s at 100 ms, under D1's ~1000 writes/s), ~16k reveals/s before a DO's ~1000 req/s soft limit"),
+  idleRetention: q(60, "s", "A counter forgets an id this long after its last view once everything is flushed; until then the view numbers it hands out stay exact"),
+  maxIdsPerFlush: q(500, "ids", "Ids per batched UPDATE: keeps the JSON parameter far under D1's 100 KB statement limit and the KV invalidations under 1,000 operations per invocation"),
+  knownUnlimitedIds: q(10_000, "ids", "Unlimited-view ids an isolate remembers so their reveals skip the limited-view write attempt: ~0.5 MB of a 128 MB isolate"),
+  retryBackoff: q(1000, "ms", "Wait before retrying a failed flush (D1 unavailable); counts stay in DO storage meanwhile"),
+} as const;
+
+/** Cloudflare Workers KV limits that shape the KV layers. */
+export const KV_LIMITS = {
+  minExpirationTtl: q(60, "s", "Workers KV rejects expirationTtl below 60 s (measured locally: 400 Invalid expiration_ttl)"),
+  keyWriteInterval: q(1, "s", "Workers KV allows at most one write per second to the same key"),
+} as const;
+
+/** cache.layer values the Worker emits with METRICS.cacheLookups. KV must stay "kv": the cost dashboard counts those as billed reads. */
+export const CACHE_LAYERS = {
+  edge: "edge",
+  kv: LABEL_VALUES.cacheLayerKv,
+  isolate: "isolate",
+} as const;

@@ -1,3 +1,4 @@
+import type { Flags } from "./cache/flags.ts";
 import type { ApiConfig } from "./config.ts";
 import type { QueryObserver, SecretStore } from "./store/store.ts";
 
@@ -7,6 +8,8 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     config: ApiConfig;
+    /** Operator flags from KV, as this isolate last read them (worker/cache/flags.ts). */
+    flags: Flags;
     /** Created per request by one middleware in app.ts, through createStore(). */
     store: SecretStore;
     /** Set by an earlier middleware (telemetry) to observe every database round trip of the request. */

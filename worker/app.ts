@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-env.ts";
+import { isolateFlags } from "./cache/flags.ts";
 import { parseConfig } from "./config.ts";
 import { ApiError, errorResponse, handleError } from "./http/errors.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -25,8 +26,10 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.use(requestId());
   for (const middleware of options.use ?? []) app.use(middleware);
   app.use(async (c, next) => {
-    c.set("config", parseConfig(c.env));
+    const config = parseConfig(c.env);
+    c.set("config", config);
     c.set("store", createStore(c.env, c.var.queryObserver));
+    c.set("flags", await isolateFlags.get(c.env.KV, config.caching.flagsKey, config.caching.flagCacheTtlMs));
     await next();
   });
 

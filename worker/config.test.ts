@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { CIPHERTEXT_MAX_BYTES, EDGE_CACHE, RATE_LIMITS, REQUEST_BODY_OVERHEAD_BYTES } from "../catalog/index.ts";
-import { parseConfig } from "./config.ts";
+import { CIPHERTEXT_MAX_BYTES, EDGE_CACHE, FLAG_CACHE_TTL, QUERY_CACHE_TTL, RATE_LIMITS, REQUEST_BODY_OVERHEAD_BYTES, WRITE_BEHIND_FLUSH } from "../catalog/index.ts";
+import { DEFAULT_FLAGS_KEY, parseConfig } from "./config.ts";
 
 describe("parseConfig", () => {
   it("applies the catalog defaults when no vars are set", () => {
@@ -9,7 +9,22 @@ describe("parseConfig", () => {
       maxBodyBytes: CIPHERTEXT_MAX_BYTES.value + REQUEST_BODY_OVERHEAD_BYTES.value,
       rateLimits: { create: RATE_LIMITS.createsPerMinute.value, reveal: RATE_LIMITS.revealsPerMinute.value, windowMs: RATE_LIMITS.window.value * 1000 },
       metadataCache: { maxAgeSeconds: EDGE_CACHE.maxAge.value, staleWhileRevalidateSeconds: EDGE_CACHE.staleWhileRevalidate.value },
+      caching: {
+        flagsKey: DEFAULT_FLAGS_KEY,
+        flagCacheTtlMs: FLAG_CACHE_TTL.value * 1000,
+        queryCacheTtlMs: QUERY_CACHE_TTL.value * 1000,
+        viewFlushIntervalMs: WRITE_BEHIND_FLUSH.value,
+      },
     });
+  });
+
+  it("reads the write-behind flush interval and the flags key from vars", () => {
+    const c = parseConfig({ VIEW_FLUSH_INTERVAL_MS: "250", FLAGS_KV_KEY: " flags-canary " });
+    expect(c.caching).toMatchObject({ viewFlushIntervalMs: 250, flagsKey: "flags-canary" });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    expect(parseConfig({ VIEW_FLUSH_INTERVAL_MS: "0", FLAGS_KV_KEY: "  " }).caching).toMatchObject({ viewFlushIntervalMs: WRITE_BEHIND_FLUSH.value, flagsKey: DEFAULT_FLAGS_KEY });
+    expect(warn).toHaveBeenCalledOnce();
+    warn.mockRestore();
   });
 
   it("reads vars given as strings or numbers", () => {

@@ -1,4 +1,15 @@
-import { CIPHERTEXT_MAX_BYTES, EDGE_CACHE, RATE_LIMITS, REQUEST_BODY_OVERHEAD_BYTES } from "../catalog/index.ts";
+import {
+  CIPHERTEXT_MAX_BYTES,
+  EDGE_CACHE,
+  FLAG_CACHE_TTL,
+  QUERY_CACHE_TTL,
+  RATE_LIMITS,
+  REQUEST_BODY_OVERHEAD_BYTES,
+  WRITE_BEHIND_FLUSH,
+} from "../catalog/index.ts";
+
+/** The KV key holding the feature flags (JSON), unless FLAGS_KV_KEY names another. */
+export const DEFAULT_FLAGS_KEY = "flags";
 
 /** The API's settings, fully resolved from the bindings: every default applied here and nowhere else. */
 export interface ApiConfig {
@@ -7,9 +18,13 @@ export interface ApiConfig {
   maxBodyBytes: number;
   rateLimits: { create: number; reveal: number; windowMs: number };
   metadataCache: { maxAgeSeconds: number; staleWhileRevalidateSeconds: number };
+  /** The caching layers and write-behind counting (worker/cache/, worker/views/). */
+  caching: { flagsKey: string; flagCacheTtlMs: number; queryCacheTtlMs: number; viewFlushIntervalMs: number };
 }
 
-type Vars = Partial<Record<"MAX_CIPHERTEXT_BYTES" | "RATE_LIMIT_CREATE_PER_MINUTE" | "RATE_LIMIT_REVEAL_PER_MINUTE", unknown>>;
+type Vars = Partial<
+  Record<"MAX_CIPHERTEXT_BYTES" | "RATE_LIMIT_CREATE_PER_MINUTE" | "RATE_LIMIT_REVEAL_PER_MINUTE" | "VIEW_FLUSH_INTERVAL_MS" | "FLAGS_KV_KEY", unknown>
+>;
 
 /** A non-negative integer var; anything else falls back to the default with a warning naming the var (never its value's context). */
 function intVar(vars: Vars, name: keyof Vars, fallback: number, min: number): number {
@@ -32,5 +47,11 @@ export function parseConfig(env: Vars): ApiConfig {
       windowMs: RATE_LIMITS.window.value * 1000,
     },
     metadataCache: { maxAgeSeconds: EDGE_CACHE.maxAge.value, staleWhileRevalidateSeconds: EDGE_CACHE.staleWhileRevalidate.value },
+    caching: {
+      flagsKey: typeof env.FLAGS_KV_KEY === "string" && env.FLAGS_KV_KEY.trim() !== "" ? env.FLAGS_KV_KEY.trim() : DEFAULT_FLAGS_KEY,
+      flagCacheTtlMs: FLAG_CACHE_TTL.value * 1000,
+      queryCacheTtlMs: QUERY_CACHE_TTL.value * 1000,
+      viewFlushIntervalMs: intVar(env, "VIEW_FLUSH_INTERVAL_MS", WRITE_BEHIND_FLUSH.value, 1),
+    },
   };
 }

@@ -4,6 +4,7 @@ import { createStore } from "./store/create-store.ts";
 import { instrumentWorker, recordSecretsPurged, telemetryMiddleware, telemetryQueryObserver } from "./telemetry/index.ts";
 
 export { RateLimiter } from "./rate-limit/rate-limiter.ts";
+export { ViewCounter } from "./views/view-counter.ts";
 export { UniqueUsers } from "./telemetry/index.ts";
 
 const app = createApp({ use: [telemetryMiddleware()] });

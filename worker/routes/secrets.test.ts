@@ -138,7 +138,8 @@ describe("POST /api/secrets/:id/reveal", () => {
       expect(bodies.every((b) => b.ciphertext === s.ciphertext)).toBe(true);
       expect(bodies.map((b) => b.views).sort((a, b) => a - b)).toEqual(Array.from({ length: maxViews }, (_, i) => i + 1));
       for (const r of responses.filter((r) => r.status === 404)) await expectError(r, 404, "not_found");
-    });
+      // 50 fresh client IPs = 50 new rate-limiter objects: seconds on a loaded 2-core machine.
+    }, 30_000);
   }
 });
 

@@ -1,10 +1,12 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
+import { edgeCache, invalidateSecret, metadataOf } from "../cache/index.ts";
 import { ApiError, notFound } from "../http/errors.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { SECRET_ID_PATTERN, constantTimeEqual, newDeleteToken, newSecretId, sha256Hex } from "../http/tokens.ts";
 import { rateLimit } from "../rate-limit/rate-limit.ts";
 import { recordSecretBurned, recordSecretCreated, recordSecretRevealed } from "../telemetry/index.ts";
+import { revealSecret } from "../views/index.ts";
 import { parseCreateRequest } from "./create-request.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -17,9 +19,17 @@ function secretId(id: string): string {
   return id;
 }
 
+/** The createDisabled flag: creation is off (e.g. during an incident); answered before any rate-limit or body work. */
+function refuseWhenCreateDisabled(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.var.flags.createDisabled) throw new ApiError("service_unavailable", "Creating secrets is temporarily disabled; retry later");
+    await next();
+  };
+}
+
 /** Routes under /api/secrets. Paths here are the route templates telemetry reports (c.req.routePath). */
 export const secretRoutes = new Hono<AppEnv>()
-  .post("/", rateLimit("create"), jsonBody(), async (c) => {
+  .post("/", refuseWhenCreateDisabled(), rateLimit("create"), jsonBody(), async (c) => {
     const { ciphertext, ttlSeconds, maxViews } = parseCreateRequest(c.var.body, c.var.config);
     const id = newSecretId();
     const deleteToken = newDeleteToken();
@@ -29,9 +39,9 @@ export const secretRoutes = new Hono<AppEnv>()
     recordSecretCreated();
     return c.json({ id, expiresAt: iso(expiresAt), maxViews, deleteToken }, 201, { ...NO_STORE, Location: `/api/secrets/${id}` });
   })
-  .get("/:id", async (c) => {
+  .get("/:id", edgeCache(), async (c) => {
     const now = Date.now();
-    const meta = await c.var.store.getMetadata(secretId(c.req.param("id")), now);
+    const meta = await metadataOf(c, secretId(c.req.param("id")), now);
     if (!meta) throw notFound();
     const { maxAgeSeconds, staleWhileRevalidateSeconds } = c.var.config.metadataCache;
     // Never let a cache keep the metadata past the secret's own expiry.
@@ -50,8 +60,11 @@ export const secretRoutes = new Hono<AppEnv>()
     );
   })
   .post("/:id/reveal", rateLimit("reveal"), async (c) => {
-    const revealed = await c.var.store.reveal(secretId(c.req.param("id")), Date.now());
+    const id = secretId(c.req.param("id"));
+    const revealed = await revealSecret(c, id, Date.now());
     if (!revealed) throw notFound();
+    // A limited view changed views/remainingViews (and may have burned it); unlimited views reach D1 write-behind.
+    if (revealed.maxViews !== null) await invalidateSecret(c, id);
     recordSecretRevealed();
     if (revealed.burned) recordSecretBurned();
     const { ciphertext, views, maxViews } = revealed;
@@ -66,6 +79,7 @@ export const secretRoutes = new Hono<AppEnv>()
     if (!stored) throw notFound();
     if (!constantTimeEqual(await sha256Hex(token), stored)) throw new ApiError("forbidden", "The delete token does not match this secret");
     if (!(await c.var.store.burn(id, now))) throw notFound();
+    await invalidateSecret(c, id);
     recordSecretBurned();
     return c.body(null, 204, NO_STORE);
   });

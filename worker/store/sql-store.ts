@@ -2,7 +2,7 @@ import { and, asc, eq, getTableColumns, gt, gte, inArray, isNotNull, isNull, lt,
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { D1_LIMITS } from "../../catalog/index.ts";
 import { secrets, type SecretRow } from "../db/schema.ts";
-import type { NewSecret, QueryInfo, QueryObserver, RevealResult, SecretMetadata, SecretStore } from "./store.ts";
+import type { NewSecret, PeekResult, QueryInfo, QueryObserver, RevealOptions, RevealResult, SecretMetadata, SecretStore } from "./store.ts";
 
 /** One SQL statement as drizzle renders it. */
 export interface Statement {
@@ -77,11 +77,14 @@ export class SqlSecretStore implements SecretStore {
    * concurrent reveals never over-count; the second statement drops the content once the last view is taken.
    * RETURNING yields the row after the first UPDATE, when the ciphertext is still there.
    */
-  async reveal(id: string, now: number): Promise<RevealResult | null> {
+  async reveal(id: string, now: number, options: RevealOptions = {}): Promise<RevealResult | null> {
+    const countable = options.limitedOnly
+      ? and(isNotNull(secrets.maxViews), lt(secrets.views, secrets.maxViews))
+      : or(isNull(secrets.maxViews), lt(secrets.views, secrets.maxViews));
     const count = this.db
       .update(secrets)
       .set({ views: sql`${secrets.views} + 1` })
-      .where(and(live(id, now), or(isNull(secrets.maxViews), lt(secrets.views, secrets.maxViews))))
+      .where(and(live(id, now), countable))
       .returning({ ciphertext: secrets.ciphertext, views: secrets.views, maxViews: secrets.maxViews });
     const burn = this.db
       .update(secrets)
@@ -93,6 +96,17 @@ export class SqlSecretStore implements SecretStore {
     const row = fromDb(raw, ["ciphertext", "views", "maxViews"]);
     if (row.ciphertext === null) return null;
     return { ciphertext: row.ciphertext, views: row.views, maxViews: row.maxViews, burned: row.maxViews !== null && row.views >= row.maxViews };
+  }
+
+  async peekContent(id: string, now: number): Promise<PeekResult | null> {
+    const query = this.db
+      .select({ ciphertext: secrets.ciphertext, views: secrets.views, maxViews: secrets.maxViews, expiresAt: secrets.expiresAt })
+      .from(secrets)
+      .where(live(id, now));
+    const { rows } = await this.run("secrets.peek_content", "read", query);
+    if (!rows[0]) return null;
+    const row = fromDb(rows[0], ["ciphertext", "views", "maxViews", "expiresAt"]);
+    return row.ciphertext === null ? null : { ciphertext: row.ciphertext, views: row.views, maxViews: row.maxViews, expiresAt: row.expiresAt };
   }
 
   async addViews(counts: ReadonlyMap<string, number>, now: number): Promise<void> {

@@ -112,6 +112,22 @@ export function storeContract(name: string, factory: StoreFactory): void {
       });
     }
 
+    it("peeks at a live secret's content without counting a view; limitedOnly reveals leave unlimited secrets alone", async () => {
+      const store = await factory.open();
+      const s = secret(now, { maxViews: null });
+      await store.create(s);
+      await store.reveal(s.id, now);
+      for (let i = 0; i < 2; i++) expect(await store.peekContent(s.id, now)).toEqual({ ciphertext: s.ciphertext, views: 1, maxViews: null, expiresAt: s.expiresAt });
+      expect(await store.peekContent(s.id, s.expiresAt)).toBeNull();
+      expect(await store.peekContent(newId(), now)).toBeNull();
+      expect(await store.reveal(s.id, now, { limitedOnly: true })).toBeNull();
+      expect((await store.getMetadata(s.id, now))?.views).toBe(1);
+      const once = secret(now, { maxViews: 1 });
+      await store.create(once);
+      expect(await store.reveal(once.id, now, { limitedOnly: true })).toEqual({ ciphertext: once.ciphertext, views: 1, maxViews: 1, burned: true });
+      expect(await store.peekContent(once.id, now)).toBeNull();
+    });
+
     it("adds write-behind views to unlimited live secrets only, many ids in one call", async () => {
       const store = await factory.open();
       const unlimited = Array.from({ length: 60 }, () => secret(now, { maxViews: null }));

@@ -18,6 +18,19 @@ export interface NewSecret {
   maxViews: number | null;
 }
 
+/** A live secret's content and counts, read without counting a view (the write-behind path counts it elsewhere). */
+export interface PeekResult {
+  ciphertext: string;
+  views: number;
+  maxViews: number | null;
+  expiresAt: number;
+}
+
+export interface RevealOptions {
+  /** Count only a limited-view secret: an unlimited one answers null and is left untouched (its views go write-behind). */
+  limitedOnly?: boolean;
+}
+
 export interface RevealResult {
   ciphertext: string;
   views: number;
@@ -58,7 +71,9 @@ export interface SecretStore {
   /** Live metadata, or null when unknown, expired or burned. */
   getMetadata(id: string, now: number): Promise<SecretMetadata | null>;
   /** Counts one view atomically and burns on the last allowed one; null when unknown, expired, burned or exhausted. */
-  reveal(id: string, now: number): Promise<RevealResult | null>;
+  reveal(id: string, now: number, options?: RevealOptions): Promise<RevealResult | null>;
+  /** Content and counts of a live secret without counting a view (one read); null when unknown, expired or burned. */
+  peekContent(id: string, now: number): Promise<PeekResult | null>;
   /** Adds views counted elsewhere (write-behind) to unlimited-view secrets, in one batched write. */
   addViews(counts: ReadonlyMap<string, number>, now: number): Promise<void>;
   /** Hash of the delete token of a live secret, or null. */

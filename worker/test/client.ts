@@ -1,7 +1,8 @@
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import { edgeCacheKey, queryCacheKey } from "../cache/index.ts";
 
-const ORIGIN = "https://moltsecret.test";
+export const ORIGIN = "https://moltsecret.test";
 
 /** A client IP nobody else uses, so the per-IP rate limits never couple tests. */
 export const freshIp = () => `2001:db8::${crypto.getRandomValues(new Uint16Array(4)).join(":").replace(/\d+/g, (n) => Number(n).toString(16))}`;
@@ -44,9 +45,14 @@ export async function expectError(res: Response, status: number, code: string): 
   return body.error;
 }
 
-/** Moves a secret's expiry (the clock itself cannot be moved inside workerd). */
+/**
+ * Moves a secret's expiry (the clock itself cannot be moved inside workerd). The caches never keep metadata past the
+ * expiry they saw (max-age and the KV entry are capped at it), so moving the expiry also drops what they hold.
+ */
 export async function setExpiresAt(id: string, expiresAt: number): Promise<void> {
   await env.DB.prepare("UPDATE secrets SET expires_at = ? WHERE id = ?").bind(expiresAt, id).run();
+  await caches.default.delete(edgeCacheKey(ORIGIN, id));
+  await env.KV.delete(await queryCacheKey(id));
 }
 
 export async function rowCount(id: string): Promise<number> {

@@ -1,0 +1,103 @@
+import { CACHE_LAYERS } from "../../catalog/index.ts";
+import { recordCacheLookup } from "../telemetry/index.ts";
+
+/**
+ * Operator switches, read from one KV key (JSON object). Absent key, absent field or a wrong type means the default.
+ * `cachingDisabled` is the master switch for comparing caching on vs off: it implies the three *CacheDisabled flags.
+ */
+export interface Flags {
+  /** POST /api/secrets answers 503 service_unavailable. */
+  createDisabled: boolean;
+  /** Layer 1 off: metadata GETs neither read nor fill the Cache API. */
+  edgeCacheDisabled: boolean;
+  /** Layer 3 off: metadata GETs neither read nor fill the KV query cache. */
+  queryCacheDisabled: boolean;
+  /** Unlimited-view reveals count atomically in D1 (one write each) instead of in the view-counter DOs. */
+  writeBehindDisabled: boolean;
+}
+
+export const DEFAULT_FLAGS: Readonly<Flags> = Object.freeze({
+  createDisabled: false,
+  edgeCacheDisabled: false,
+  queryCacheDisabled: false,
+  writeBehindDisabled: false,
+});
+
+const NAMES = Object.keys(DEFAULT_FLAGS) as (keyof Flags)[];
+
+/** Parses the stored JSON; unknown fields and non-boolean values are ignored (and named in a warning), never fatal. */
+export function parseFlags(raw: string | null): Flags {
+  const flags = { ...DEFAULT_FLAGS };
+  if (raw === null) return flags;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    console.warn(JSON.stringify({ event: "flags.invalid", reason: "not JSON" }));
+    return flags;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    console.warn(JSON.stringify({ event: "flags.invalid", reason: "not an object" }));
+    return flags;
+  }
+  const record = parsed as Record<string, unknown>;
+  const ignored = Object.keys(record).filter((k) => !(NAMES as string[]).includes(k) && k !== "cachingDisabled");
+  for (const name of NAMES) {
+    if (record[name] === undefined) continue;
+    if (typeof record[name] === "boolean") flags[name] = record[name];
+    else ignored.push(name);
+  }
+  if (record.cachingDisabled === true) {
+    flags.edgeCacheDisabled = flags.queryCacheDisabled = flags.writeBehindDisabled = true;
+  } else if (record.cachingDisabled !== undefined && typeof record.cachingDisabled !== "boolean") {
+    ignored.push("cachingDisabled");
+  }
+  if (ignored.length > 0) console.warn(JSON.stringify({ event: "flags.ignored", fields: ignored }));
+  return flags;
+}
+
+interface Entry {
+  flags: Flags;
+  until: number;
+}
+
+/**
+ * The flags as this isolate last read them, per KV key, re-read at most once per TTL. Concurrent requests on a cold
+ * isolate share one KV read. A failed read serves the defaults for one TTL rather than hammering KV.
+ */
+export class FlagCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<Flags>>();
+
+  async get(kv: KVNamespace, key: string, ttlMs: number, now = Date.now()): Promise<Flags> {
+    const entry = this.entries.get(key);
+    if (entry && entry.until > now) {
+      recordCacheLookup(CACHE_LAYERS.isolate, "hit");
+      return entry.flags;
+    }
+    recordCacheLookup(CACHE_LAYERS.isolate, "miss");
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = this.load(kv, key, ttlMs, now).finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async load(kv: KVNamespace, key: string, ttlMs: number, now: number): Promise<Flags> {
+    let flags: Flags;
+    try {
+      const raw = await kv.get(key);
+      recordCacheLookup(CACHE_LAYERS.kv, raw === null ? "miss" : "hit");
+      flags = parseFlags(raw);
+    } catch (err) {
+      console.warn(JSON.stringify({ event: "flags.unavailable", error: (err as Error).name }));
+      flags = { ...DEFAULT_FLAGS };
+    }
+    this.entries.set(key, { flags, until: now + ttlMs });
+    return flags;
+  }
+}
+
+/** One per isolate: flags are global configuration, not per-request state. */
+export const isolateFlags = new FlagCache();
