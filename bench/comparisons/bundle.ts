@@ -6,7 +6,7 @@ import { kib, num, passMark, spread, table } from "../lib/format.ts";
 import { rotation } from "../lib/measure.ts";
 import { summary } from "../lib/stats.ts";
 import { NotMeasurable, type BenchContext, type BuildKind, type Comparison, type TargetCheck } from "../lib/types.ts";
-import { BUILD_SOURCES, requireOtelCfVariant, requireTelemetryWired } from "../lib/variants.ts";
+import { BUILD_SOURCES, requireTelemetryWired } from "../lib/variants.ts";
 
 const TARGET_ADDED_GZIP_KIB = 120;
 const KINDS: BuildKind[] = ["no-telemetry", "api", "otel-cf-only"];
@@ -48,7 +48,6 @@ export const bundle: Comparison = {
   id: "bundle",
   title: "Bundle size with and without telemetry",
   async run(ctx: BenchContext) {
-    requireOtelCfVariant();
     const rounds = ctx.quick ? 1 : ctx.rounds;
     const rows: BuildRow[] = [];
     const last = new Map<BuildKind, Built>();
@@ -81,8 +80,8 @@ export const bundle: Comparison = {
       "Each bundle is built with `wrangler deploy --dry-run --outdir DIR --metafile` exactly as `npm run check:deploy` builds the",
       "API: **api** = wrangler.toml (worker/index.ts, telemetry included, on or off at run time by OTEL_EXPORTER_OTLP_ENDPOINT);",
       "**no-telemetry** = the same config with entry bench/variants/no-telemetry.ts (the same `createApp()` and handlers, nothing",
-      "from worker/telemetry wired in); **otel-cf-only** = bench/variants/otel-cf-only.toml (the app wrapped by",
-      "@microlabs/otel-cf-workers alone). Gzip is wrangler's own \"Total Upload ... / gzip\" figure (what Cloudflare's size limit",
+      "from worker/telemetry wired in); **otel-cf-only** = the same config with entry bench/variants/otel-cf-only.ts (the app",
+      "wrapped by @microlabs/otel-cf-workers alone). Gzip is wrangler's own \"Total Upload ... / gzip\" figure (what Cloudflare's size limit",
       `counts); gzip -9 of the bundle is shown beside it. ${rounds} interleaved build round(s); sizes are deterministic, so the`,
       "spread only shows in the build times.",
       "",

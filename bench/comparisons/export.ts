@@ -6,7 +6,7 @@ import { num, passMark, table } from "../lib/format.ts";
 import { measure, sleep, type Measured } from "../lib/measure.ts";
 import { startOtlpProxy, type OtlpProxy, type Signal } from "../lib/otlp-proxy.ts";
 import type { BenchContext, Comparison, TargetCheck } from "../lib/types.ts";
-import { DEFAULT_EXPORT_INTERVAL_MS, onVariant, otelCfOnlyVariant, requireOtelCfVariant, requireTelemetryWired } from "../lib/variants.ts";
+import { DEFAULT_EXPORT_INTERVAL_MS, onVariant, otelCfOnlyVariant, requireTelemetryWired } from "../lib/variants.ts";
 import { startWorker } from "../lib/wrangler-dev.ts";
 
 const RATE = 100;
@@ -60,7 +60,6 @@ export const exportEfficiency: Comparison = {
         await worker.stop();
       }
       try {
-        requireOtelCfVariant();
         const cf = await startWorker(otelCfOnlyVariant(await ctx.build("otel-cf-only"), `${cfProxy.base}/v1/traces`));
         try {
           const id = await createSecret(cf.url, null);

@@ -6,7 +6,7 @@ import { measure, rotation, type Measured } from "../lib/measure.ts";
 import { startOtlpProxy, type OtlpProxy } from "../lib/otlp-proxy.ts";
 import { pairedRatio, summary } from "../lib/stats.ts";
 import { NotMeasurable, type BenchContext, type Comparison, type TargetCheck } from "../lib/types.ts";
-import { DEFAULT_EXPORT_INTERVAL_MS, DEFAULT_TRACE_RATIO, offVariant, onVariant, otelCfOnlyVariant, requireOtelCfVariant, requireTelemetryWired } from "../lib/variants.ts";
+import { DEFAULT_EXPORT_INTERVAL_MS, DEFAULT_TRACE_RATIO, offVariant, onVariant, otelCfOnlyVariant, requireTelemetryWired } from "../lib/variants.ts";
 import { startWorker, type RunningWorker } from "../lib/wrangler-dev.ts";
 
 const TARGET_THROUGHPUT = 0.95;
@@ -38,15 +38,9 @@ export const overhead: Comparison = {
       if (!(e instanceof NotMeasurable)) throw e;
       skipped.push(`telemetry on: ${e.message}`);
     }
-    try {
-      requireOtelCfVariant();
-      const cf = await ctx.build("otel-cf-only");
-      cfProxy = await startOtlpProxy();
-      wanted.push({ name: "otel-cf-only", start: (p) => startWorker(otelCfOnlyVariant(cf, `${p.base}/v1/traces`), { cpus: ctx.cpus?.worker }) });
-    } catch (e) {
-      if (!(e instanceof NotMeasurable)) throw e;
-      skipped.push(`otel-cf-only: ${e.message}`);
-    }
+    const cf = await ctx.build("otel-cf-only");
+    cfProxy = await startOtlpProxy();
+    wanted.push({ name: "otel-cf-only", start: (p) => startWorker(otelCfOnlyVariant(cf, `${p.base}/v1/traces`), { cpus: ctx.cpus?.worker }) });
     if (wanted.length < 2) throw new NotMeasurable(skipped.join("; "));
 
     const proxies: Record<string, OtlpProxy | null> = { off: null, on: onProxy, "otel-cf-only": cfProxy };
@@ -148,7 +142,7 @@ function report(
     `Three builds of the same Hono app: **off** (wrangler.toml, no OTEL_EXPORTER_OTLP_ENDPOINT), **on** (the same, with`,
     `OTEL_EXPORTER_OTLP_ENDPOINT pointing at the bench's counting OTLP receiver, which forwards metrics to a real local`,
     `VictoriaMetrics and accepts logs/traces; export interval ${num(DEFAULT_EXPORT_INTERVAL_MS / 1000)} s and trace sampling ratio ${DEFAULT_TRACE_RATIO}, the catalog defaults),`,
-    `and **otel-cf-only** (bench/variants/otel-cf-only.ts: the app wrapped with \`instrument({ fetch: app.fetch }, config)\` from`,
+    `and **otel-cf-only** (wrangler.toml with entry bench/variants/otel-cf-only.ts: the app wrapped with \`instrument({ fetch: app.fetch }, config)\` from`,
     `@microlabs/otel-cf-workers at its defaults, exporting traces to a local receiver). All variants run at the same time, each`,
     `pinned like the others; per round and endpoint each variant gets ${x.durationSec} s of closed-loop load from ${CONNECTIONS} connections.`,
     `Metadata GET and reveal address one unlimited-view secret (maxViews null) per variant; create makes one-view secrets.`,

@@ -6,16 +6,14 @@ import { UNLIMITED_RATE_VARS } from "./api.ts";
 import type { Built } from "./build.ts";
 import { ROOT } from "./obs.ts";
 import { NotMeasurable, type BuildKind } from "./types.ts";
-import { bindingDrift } from "./variant-config.ts";
 import type { Variant } from "./wrangler-dev.ts";
 
-export const OTEL_CF_ONLY_CONFIG = "bench/variants/otel-cf-only.toml";
 
 /** Where each bundle kind comes from: a wrangler config (relative to the repo root) and an optional entry override. */
 export const BUILD_SOURCES: Record<BuildKind, { config: string; entry?: string }> = {
   api: { config: "wrangler.toml" },
   "no-telemetry": { config: "wrangler.toml", entry: "bench/variants/no-telemetry.ts" },
-  "otel-cf-only": { config: OTEL_CF_ONLY_CONFIG },
+  "otel-cf-only": { config: "wrangler.toml", entry: "bench/variants/otel-cf-only.ts" },
 };
 
 /** The API bundle with telemetry off (no OTEL_EXPORTER_OTLP_ENDPOINT). */
@@ -43,11 +41,6 @@ export function requireTelemetryWired(): void {
   if (!/from\s+["'][^"']*telemetry\//.test(readFileSync(path, "utf8"))) {
     throw new NotMeasurable(`${main} does not wire worker/telemetry yet, so telemetry on would run the same code as off`);
   }
-}
-
-export function requireOtelCfVariant(): void {
-  const drift = bindingDrift(OTEL_CF_ONLY_CONFIG);
-  if (drift.length) throw new NotMeasurable(`${OTEL_CF_ONLY_CONFIG} no longer binds what wrangler.toml binds (${drift.join(", ")}); update it`);
 }
 
 /** The export interval the Worker uses when OTEL_METRIC_EXPORT_INTERVAL is unset. */

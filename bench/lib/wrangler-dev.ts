@@ -65,14 +65,40 @@ async function waitForHttp(url: string, svc: Service, timeoutMs: number): Promis
 export async function startWorker(variant: Variant, opts: { cpus?: string; persistDir?: string } = {}): Promise<RunningWorker> {
   const persistDir = opts.persistDir ?? mkdtempSync(join(tmpdir(), `moltsecret-bench-${variant.name}-`));
   const ownsDir = !opts.persistDir;
-  await applyMigrations(variant.config, persistDir);
-  for (const [key, value] of Object.entries(variant.kv ?? {})) {
-    await run(WRANGLER, ["kv", "key", "put", key, value, "--binding", "KV", "--local", "--persist-to", persistDir, "-c", variant.config], {
-      cwd: ROOT,
-      env: { ...process.env, ...WRANGLER_ENV },
-      timeout: 60_000,
-    });
+  const removeDir = () => {
+    if (ownsDir) rmSync(persistDir, { recursive: true, force: true });
+  };
+  try {
+    await applyMigrations(variant.config, persistDir);
+    for (const [key, value] of Object.entries(variant.kv ?? {})) {
+      await run(WRANGLER, ["kv", "key", "put", key, value, "--binding", "KV", "--local", "--persist-to", persistDir, "-c", variant.config], {
+        cwd: ROOT,
+        env: { ...process.env, ...WRANGLER_ENV },
+        timeout: 60_000,
+      });
+    }
+    // A port the OS called free can be taken by any process on this shared machine before workerd binds it: retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const worker = await launch(variant, persistDir, opts.cpus);
+        return {
+          ...worker,
+          stop: async () => {
+            await worker.stop();
+            removeDir();
+          },
+        };
+      } catch (error) {
+        if (attempt >= 3 || !String((error as Error).message).includes("Address already in use")) throw error;
+      }
+    }
+  } catch (error) {
+    removeDir();
+    throw error;
   }
+}
+
+async function launch(variant: Variant, persistDir: string, cpus: string | undefined): Promise<RunningWorker> {
   const port = await freePort();
   const inspectorPort = await freePort();
   const vars = Object.entries(variant.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
@@ -95,7 +121,6 @@ export async function startWorker(variant: Variant, opts: { cpus?: string; persi
         // already gone with its parent
       }
     }
-    if (ownsDir) rmSync(persistDir, { recursive: true, force: true });
   };
   try {
     await waitForHttp(`${url}/healthz`, svc, 90_000);
@@ -104,7 +129,7 @@ export async function startWorker(variant: Variant, opts: { cpus?: string; persi
     // wrangler 4 runs two workerd: its proxy (listening on the dev port) and the user Worker behind it.
     const proxyPid = pids.find((pid) => listeningPorts(pid).includes(port)) ?? NaN;
     const workerdPid = pids.find((pid) => pid !== proxyPid) ?? pids[0]!;
-    if (opts.cpus) for (const pid of pids) pin(pid, opts.cpus);
+    if (cpus) for (const pid of pids) pin(pid, cpus);
     return { variant, url, persistDir, workerdPid, proxyPid, stop, output: svc.output };
   } catch (error) {
     await stop();

@@ -1,11 +1,14 @@
 // Benchmark anchor: the same Hono app with only @microlabs/otel-cf-workers at its defaults (traces, one
 // OTLP export per request, no sampling), as a user would add it. Our own telemetry stays off here.
+// Built and run with the API's own wrangler.toml and this file as the entry (bench/lib/variants.ts), so its
+// D1/KV/Durable Object bindings and migrations are the API's by construction (a copied config drifted).
 import { instrument, type ResolveConfigFn } from "@microlabs/otel-cf-workers";
 import { createApp } from "../../worker/app.ts";
 import { purgeExpired } from "../../worker/scheduled/purge.ts";
 import { createStore } from "../../worker/store/create-store.ts";
 
 export { RateLimiter } from "../../worker/rate-limit/rate-limiter.ts";
+export { ViewCounter } from "../../worker/views/view-counter.ts";
 export { UniqueUsers } from "./unique-users-stub.ts";
 
 interface BenchEnv extends Env {
