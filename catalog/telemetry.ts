@@ -11,7 +11,6 @@ export const TELEMETRY = {
   maxLogRecords: q(2_000, "records", "Log records buffered per isolate between flushes; beyond this they are dropped and counted"),
   maxSpans: q(2_000, "spans", "Finished spans buffered per isolate between flushes; beyond this they are dropped and counted"),
   maxOpenTraces: q(1_000, "traces", "Traces in progress tracked per isolate; a new trace beyond this is not recorded (counted as dropped)"),
-  maxUserHashes: q(4_096, "hashes", "Distinct user hashes buffered per isolate between flushes to the UniqueUsers Durable Object"),
   warningInterval: q(60_000, "ms", "At most one console warning per kind per isolate in this interval"),
   hllPrecision: q(14, "bits", "HyperLogLog with 2^14 registers: 16 KiB per day, standard error 1.04/sqrt(16384) = 0.81%"),
 } as const;
