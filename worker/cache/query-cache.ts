@@ -17,8 +17,6 @@ interface CachedMetadata {
 
 export interface QueryCacheOptions {
   ttlMs: number;
-  /** Schedules the fill after the response (ctx.waitUntil); without it the fill is awaited. */
-  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 function decode(raw: string | null, now: number): Omit<SecretMetadata, "id"> | null {
@@ -51,11 +49,13 @@ export async function cachedMetadata(kv: KVNamespace, store: SecretStore, id: st
     const { id: _omit, ...m } = meta;
     // Never past the secret's own expiry; KV drops the key itself a little later (its minimum TTL is 60 s).
     const entry: CachedMetadata = { m, until: Math.min(now + options.ttlMs, meta.expiresAt) };
-    const fill = kv
-      .put(key, JSON.stringify(entry), { expirationTtl: KV_LIMITS.minExpirationTtl.value })
-      .catch((err: Error) => console.warn(JSON.stringify({ event: "query_cache.unavailable", op: "put", error: err.name })));
-    if (options.waitUntil) options.waitUntil(fill);
-    else await fill;
+    // Awaited, not left to waitUntil: a client's next request then finds the entry, so a cold start costs at most one
+    // D1 read per concurrent request instead of one per request until the write lands. Misses are rare enough.
+    try {
+      await kv.put(key, JSON.stringify(entry), { expirationTtl: KV_LIMITS.minExpirationTtl.value });
+    } catch (err) {
+      console.warn(JSON.stringify({ event: "query_cache.unavailable", op: "put", error: (err as Error).name }));
+    }
   }
   return meta;
 }

@@ -3,13 +3,11 @@ import type { AppEnv } from "../app-env.ts";
 import type { SecretMetadata } from "../store/store.ts";
 import { purgeEdgeCache } from "./edge-cache.ts";
 import { cachedMetadata, invalidateQueryCache } from "./query-cache.ts";
-import { waitUntilOf } from "./wait-until.ts";
 
 /** A secret's metadata through the KV query cache, or straight from the store when the flag switches it off. */
 export function metadataOf(c: Context<AppEnv>, id: string, now: number): Promise<SecretMetadata | null> {
   if (c.var.flags.queryCacheDisabled) return c.var.store.getMetadata(id, now);
-  const waitUntil = waitUntilOf(c);
-  return cachedMetadata(c.env.KV, c.var.store, id, now, { ttlMs: c.var.config.caching.queryCacheTtlMs, ...(waitUntil ? { waitUntil } : {}) });
+  return cachedMetadata(c.env.KV, c.var.store, id, now, { ttlMs: c.var.config.caching.queryCacheTtlMs });
 }
 
 /**

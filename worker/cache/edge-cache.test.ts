@@ -1,0 +1,133 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, createSecret, expectError, ORIGIN, reveal } from "../test/client.ts";
+import { bounded, waitFor } from "../test/load.ts";
+import { envWithFlags, observedApp } from "../test/observed-app.ts";
+import { edgeCacheKey } from "./edge-cache.ts";
+import { queryCacheKey } from "./query-cache.ts";
+
+const GETS = 1_000;
+const edgeEntry = (id: string) => caches.default.match(edgeCacheKey(ORIGIN, id));
+const kvEntry = async (id: string) => env.KV.get(await queryCacheKey(id));
+
+/** 1,000 metadata GETs of one secret through the real app, 10 at a time from a cold start; D1 reads seen by the store. */
+async function thousandGets(flags: Record<string, unknown>) {
+  const s = await createSecret({ maxViews: null });
+  const { app, reads, rowsRead } = observedApp();
+  const vars = await envWithFlags(flags);
+  const ctx = createExecutionContext();
+  const started = Date.now();
+  const statuses = await bounded(GETS, 10, async () => (await app.request(`${ORIGIN}/api/secrets/${s.id}`, {}, vars, ctx)).status);
+  await waitOnExecutionContext(ctx);
+  expect(statuses.every((st) => st === 200)).toBe(true);
+  const report = { flags, gets: GETS, d1Reads: reads().length, d1RowsRead: rowsRead(), ms: Date.now() - started };
+  console.log(JSON.stringify(report));
+  return report;
+}
+
+describe("layer 1 + 3: metadata GETs", () => {
+  it(`${GETS} GETs of one secret cost at most 20 D1 reads with caching on`, async () => {
+    const { d1Reads } = await thousandGets({});
+    expect(d1Reads).toBeGreaterThanOrEqual(1);
+    expect(d1Reads).toBeLessThanOrEqual(20);
+  }, 120_000);
+
+  it(`the KV query cache alone (edge cache off) keeps ${GETS} GETs under 20 D1 reads`, async () => {
+    const { d1Reads } = await thousandGets({ edgeCacheDisabled: true });
+    expect(d1Reads).toBeGreaterThanOrEqual(1);
+    expect(d1Reads).toBeLessThanOrEqual(20);
+  }, 120_000);
+
+  it(`with cachingDisabled every one of ${GETS} GETs reads D1 (the counter sees every read)`, async () => {
+    const { d1Reads } = await thousandGets({ cachingDisabled: true });
+    expect(d1Reads).toBe(GETS);
+  }, 120_000);
+
+  it("caches the metadata without content or request id; a hit gets its own request id; a query string does not bypass it", async () => {
+    const s = await createSecret({ maxViews: null });
+    const { app, reads } = observedApp();
+    const ctx = createExecutionContext();
+    const first = await app.request(`${ORIGIN}/api/secrets/${s.id}`, { headers: { "X-Request-Id": "first-request" } }, env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(first.headers.get("X-Request-Id")).toBe("first-request");
+    const stored = await edgeEntry(s.id);
+    expect(stored?.headers.get("X-Request-Id")).toBeNull();
+    const text = await stored!.text();
+    expect(text).not.toContain(s.ciphertext);
+    expect(JSON.parse(text)).toMatchObject({ id: s.id, views: 0, maxViews: null });
+    const readsAfterFirst = reads().length;
+    const hit = await app.request(`${ORIGIN}/api/secrets/${s.id}?bust=${Math.random()}`, { headers: { "X-Request-Id": "second-request" } }, env, createExecutionContext());
+    expect(hit.status).toBe(200);
+    expect(hit.headers.get("X-Request-Id")).toBe("second-request");
+    expect(hit.headers.get("Cache-Control")).toMatch(/^public, max-age=\d+, stale-while-revalidate=\d+$/);
+    expect(await hit.json()).toMatchObject({ id: s.id, views: 0 });
+    expect(reads().length).toBe(readsAfterFirst);
+  });
+
+  it("never caches 404s, reveals or deletes", async () => {
+    const unknown = "AAAAAAAAAAAAAAAAAAAAAB";
+    await expectError(await call(`/api/secrets/${unknown}`), 404, "not_found");
+    expect(await edgeEntry(unknown)).toBeUndefined();
+    expect(await kvEntry(unknown)).toBeNull();
+    const s = await createSecret({ maxViews: 2 });
+    const res = await reveal(s.id);
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    expect(await caches.default.match(new Request(`${ORIGIN}/api/secrets/${s.id}/reveal`))).toBeUndefined();
+    expect(await edgeEntry(s.id)).toBeUndefined();
+  });
+});
+
+describe("invalidation in this location", () => {
+  /** GETs the metadata through the real Worker and waits until both caches hold it. */
+  async function warm(id: string): Promise<void> {
+    expect((await call(`/api/secrets/${id}`)).status).toBe(200);
+    await waitFor(async () => (await edgeEntry(id)) !== undefined && (await kvEntry(id)) !== null, 5_000);
+  }
+
+  it("a reveal that burns makes the metadata 404 at once, without waiting for the TTL", async () => {
+    const s = await createSecret({ maxViews: 1 });
+    await warm(s.id);
+    expect((await reveal(s.id)).status).toBe(200);
+    await expectError(await call(`/api/secrets/${s.id}`), 404, "not_found");
+    expect(await edgeEntry(s.id)).toBeUndefined();
+    expect(await kvEntry(s.id)).toBeNull();
+  });
+
+  it("a delete makes the metadata 404 at once", async () => {
+    const s = await createSecret({ maxViews: null });
+    await warm(s.id);
+    const del = await call(`/api/secrets/${s.id}`, { method: "DELETE", headers: { "X-Delete-Token": s.deleteToken } });
+    expect(del.status).toBe(204);
+    await expectError(await call(`/api/secrets/${s.id}`), 404, "not_found");
+  });
+
+  it("a limited view shows in the metadata at once (views and remainingViews)", async () => {
+    const s = await createSecret({ maxViews: 3 });
+    await warm(s.id);
+    expect((await reveal(s.id)).status).toBe(200);
+    expect(await (await call(`/api/secrets/${s.id}`)).json()).toMatchObject({ views: 1, remainingViews: 2 });
+  });
+
+  it("concurrent reveals of a maxViews=3 secret, mixed with metadata GETs, never yield more than 3 successes", async () => {
+    const { app } = observedApp();
+    const vars = { ...env, RATE_LIMIT_REVEAL_PER_MINUTE: "0" };
+    for (let round = 0; round < 3; round++) {
+      const s = await createSecret({ maxViews: 3 });
+      const ctx = createExecutionContext();
+      const send = (i: number) =>
+        i % 2 === 0
+          ? app.request(`${ORIGIN}/api/secrets/${s.id}/reveal`, { method: "POST" }, vars, ctx)
+          : app.request(`${ORIGIN}/api/secrets/${s.id}`, {}, vars, ctx);
+      const responses = await Promise.all(Array.from({ length: 60 }, (_, i) => send(i)));
+      await waitOnExecutionContext(ctx);
+      const reveals = responses.filter((_, i) => i % 2 === 0);
+      const ok = reveals.filter((r) => r.status === 200);
+      expect(ok).toHaveLength(3);
+      expect(reveals.filter((r) => r.status === 404)).toHaveLength(27);
+      const views = await Promise.all(ok.map(async (r) => ((await r.json()) as { views: number }).views));
+      expect(views.sort()).toEqual([1, 2, 3]);
+      expect((await app.request(`${ORIGIN}/api/secrets/${s.id}`, {}, vars, createExecutionContext())).status).toBe(404);
+    }
+  }, 60_000);
+});
