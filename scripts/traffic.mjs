@@ -65,6 +65,7 @@ const ciphertext = (bytes) => "A".repeat(bytes);
 /** Share of each lock cycle D1 is write-locked in the errors scenario: roughly the share of requests that fail. */
 const ERROR_SHARE = 0.25;
 const LOCK_CYCLE_MS = 4000;
+const LOCK_RETRY_MS = 50;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -76,21 +77,29 @@ async function lockCycles(file, share, log) {
   const db = createClient({ url: `file:${file}` });
   log(`locking ${file} for ${Math.round(share * 100)}% of every ${LOCK_CYCLE_MS / 1000} s: requests in those windows get 5xx`);
   let running = true;
-  let tx = null;
+  const acquire = async () => {
+    // The Worker may be mid-write: SQLITE_BUSY just means "try again in a moment".
+    for (;;) {
+      try {
+        return await db.transaction("write");
+      } catch (err) {
+        if (!running || !String(err?.code ?? err).includes("BUSY")) throw err;
+        await sleep(LOCK_RETRY_MS);
+      }
+    }
+  };
   const loop = (async () => {
     while (running) {
-      tx = await db.transaction("write");
-      await sleep(share * LOCK_CYCLE_MS);
+      const tx = await acquire();
+      if (running) await sleep(share * LOCK_CYCLE_MS);
       await tx.rollback().catch(() => {});
-      tx = null;
       if (running) await sleep((1 - share) * LOCK_CYCLE_MS);
     }
-  })();
+  })().catch((err) => log(`D1 lock loop stopped: ${err}`));
   const release = async () => {
     if (!running) return;
     running = false;
-    await tx?.rollback().catch(() => {});
-    await loop.catch(() => {});
+    await loop;
     db.close();
   };
   const onSignal = () => void release().then(() => process.exit(130));
