@@ -1,0 +1,113 @@
+import { createExecutionContext, listDurableObjectIds, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { VIEW_COUNTER } from "../../catalog/index.ts";
+import { createApp } from "../app.ts";
+import { queryCacheKey } from "../cache/query-cache.ts";
+import { call, createSecret, ORIGIN, reveal } from "../test/client.ts";
+import { envWithFlags } from "../test/observed-app.ts";
+import { viewCounterFor, viewCounterName, viewCounterShard } from "./view-counter-client.ts";
+
+const d1Views = async (id: string) => (await env.DB.prepare("SELECT views FROM secrets WHERE id = ?").bind(id).first<{ views: number }>())!.views;
+/** A long interval, so a test decides when the flush happens (runDurableObjectAlarm) rather than racing the alarm. */
+const SLOW_FLUSH = { VIEW_FLUSH_INTERVAL_MS: "60000", RATE_LIMIT_REVEAL_PER_MINUTE: "0" };
+
+async function revealVia(vars: Env, id: string): Promise<{ status: number; views?: number }> {
+  const ctx = createExecutionContext();
+  const res = await createApp().request(`${ORIGIN}/api/secrets/${id}/reveal`, { method: "POST" }, vars, ctx);
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, ...(res.status === 200 ? { views: ((await res.json()) as { views: number }).views } : {}) };
+}
+
+const dump = (id: string) =>
+  runInDurableObject(viewCounterFor(env.VIEW_COUNTER, id), async (_, state) => ({
+    rows: state.storage.sql.exec("SELECT * FROM counts").toArray(),
+    alarm: await state.storage.getAlarm(),
+  }));
+
+describe("ViewCounter Durable Object", () => {
+  it("spreads ids over a fixed set of shards whose names hold no id", async () => {
+    const shards = new Set(Array.from({ length: 2000 }, () => viewCounterShard(crypto.randomUUID())));
+    expect(shards.size).toBe(VIEW_COUNTER.shards.value);
+    const s = await createSecret({ maxViews: null });
+    expect((await reveal(s.id)).status).toBe(200);
+    const ids = await listDurableObjectIds(env.VIEW_COUNTER);
+    expect(ids.some((id) => id.equals(env.VIEW_COUNTER.idFromName(viewCounterName(viewCounterShard(s.id)))))).toBe(true);
+    expect(ids.some((id) => id.equals(env.VIEW_COUNTER.idFromName(s.id)))).toBe(false);
+  });
+
+  it("keeps counts in its storage (never the content) with an alarm set, so an evicted object still flushes them", async () => {
+    const vars = { ...env, ...SLOW_FLUSH };
+    const s = await createSecret({ maxViews: null });
+    for (let i = 1; i <= 3; i++) expect(await revealVia(vars, s.id)).toEqual({ status: 200, views: i });
+    expect(await d1Views(s.id)).toBe(0);
+    const { rows, alarm } = await dump(s.id);
+    expect(rows.find((r) => r.id === s.id)).toMatchObject({ total: 3, unsent: 3 });
+    expect(JSON.stringify(rows)).not.toContain(s.ciphertext);
+    expect(alarm).toBeGreaterThan(Date.now());
+    // The object can be evicted now: a fresh instance reads the same storage, and the alarm flushes it.
+    expect(await runDurableObjectAlarm(viewCounterFor(env.VIEW_COUNTER, s.id))).toBe(true);
+    expect(await d1Views(s.id)).toBe(3);
+    expect((await dump(s.id)).rows.find((r) => r.id === s.id)).toMatchObject({ total: 3, unsent: 0 });
+    expect(await (await call(`/api/secrets/${s.id}`)).json()).toMatchObject({ views: 3 });
+  });
+
+  it("a flush drops the KV query-cache entry of the ids it wrote", async () => {
+    const vars = { ...env, ...SLOW_FLUSH };
+    const s = await createSecret({ maxViews: null });
+    expect((await call(`/api/secrets/${s.id}`)).status).toBe(200);
+    const key = await queryCacheKey(s.id);
+    expect(await env.KV.get(key)).not.toBeNull();
+    await revealVia(vars, s.id);
+    expect(await runDurableObjectAlarm(viewCounterFor(env.VIEW_COUNTER, s.id))).toBe(true);
+    expect(await env.KV.get(key)).toBeNull();
+  });
+
+  it("hands out exact view numbers even when D1 counted some views itself (write-behind switched off meanwhile)", async () => {
+    const on = { ...env, ...SLOW_FLUSH };
+    const off = await envWithFlags({ writeBehindDisabled: true }, SLOW_FLUSH);
+    const s = await createSecret({ maxViews: null });
+    expect((await revealVia(on, s.id)).views).toBe(1);
+    expect((await revealVia(on, s.id)).views).toBe(2);
+    expect(await d1Views(s.id)).toBe(0);
+    // D1 knows 0, the counter 2: a direct count in D1 says 1, the true total is 3.
+    expect((await revealVia(off, s.id)).views).toBe(1);
+    await runDurableObjectAlarm(viewCounterFor(env.VIEW_COUNTER, s.id));
+    expect(await d1Views(s.id)).toBe(3);
+    expect((await revealVia(on, s.id)).views).toBe(4);
+    await runDurableObjectAlarm(viewCounterFor(env.VIEW_COUNTER, s.id));
+    expect(await d1Views(s.id)).toBe(4);
+  });
+
+  it("never counts limited-view secrets write-behind", async () => {
+    const s = await createSecret({ maxViews: 2 });
+    expect((await revealVia({ ...env, ...SLOW_FLUSH }, s.id)).views).toBe(1);
+    expect(await d1Views(s.id)).toBe(1);
+    expect((await dump(s.id)).rows.some((r) => r.id === s.id)).toBe(false);
+  });
+
+  it("forgets quiet ids after the retention once flushed, and stops its alarm when nothing is left", async () => {
+    const s = await createSecret({ maxViews: null });
+    await revealVia({ ...env, ...SLOW_FLUSH }, s.id);
+    const stub = viewCounterFor(env.VIEW_COUNTER, s.id);
+    await runDurableObjectAlarm(stub);
+    const idle = Date.now() - VIEW_COUNTER.idleRetention.value * 1000 - 1;
+    await runInDurableObject(stub, (_, state) => void state.storage.sql.exec("UPDATE counts SET last_seen = ?", idle));
+    await runInDurableObject(stub, (_, state) => state.storage.setAlarm(Date.now()));
+    await runDurableObjectAlarm(stub);
+    const { rows, alarm } = await dump(s.id);
+    expect(rows).toHaveLength(0);
+    expect(alarm).toBeNull();
+  });
+
+  it("counts the view in D1 when the counter is unreachable", async () => {
+    const error = vi.spyOn(console, "error").mockImplementation(() => {});
+    const broken = { idFromName: () => { throw new Error("counter down"); }, get: () => undefined };
+    const s = await createSecret({ maxViews: null });
+    expect(await revealVia({ ...env, ...SLOW_FLUSH, VIEW_COUNTER: broken } as unknown as Env, s.id)).toEqual({ status: 200, views: 1 });
+    expect(await d1Views(s.id)).toBe(1);
+    expect(String(error.mock.calls[0]?.[0])).toContain("view_counter.unavailable");
+    expect(String(error.mock.calls[0]?.[0])).not.toContain(s.id);
+    error.mockRestore();
+  });
+});
