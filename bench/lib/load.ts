@@ -44,7 +44,7 @@ export interface LoadResult {
 /** Runs the load in a child process (pinned with taskset to `cpus` when given) and returns its figures. */
 export async function runLoad(spec: LoadSpec, cpus?: string): Promise<LoadResult> {
   if ((spec.durationSec === undefined) === (spec.amount === undefined)) throw new Error("load needs exactly one of durationSec or amount");
-  const node = [process.execPath, "--import", "tsx", join(ROOT, "bench/lib/load-child.ts"), JSON.stringify(spec)];
+  const node = [process.execPath, join(ROOT, "bench/lib/load-child.mjs"), JSON.stringify(spec)];
   const [cmd, ...args] = cpus ? ["taskset", "-c", cpus, ...node] : node;
   // Bound the child even if the server stalls: the run's own length plus a generous margin.
   const limitMs = ((spec.durationSec ?? 0) + (spec.amount ? spec.amount / 50 : 0) + 60) * 1000;
