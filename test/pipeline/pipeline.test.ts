@@ -34,6 +34,10 @@ beforeAll(async () => {
   p = await startPipeline({ vars: { RATE_LIMIT_CREATE_PER_MINUTE: "0", RATE_LIMIT_REVEAL_PER_MINUTE: "0" } });
   drive = newDrive(p.probes);
   await driveMix(drive, p.workerUrl);
+  // The cron purge, as wrangler dev triggers it locally (not a fetch: not counted as a request).
+  const cron = await fetch(`${p.workerUrl}/cdn-cgi/handler/scheduled`);
+  await cron.arrayBuffer();
+  expect(cron.status).toBe(200);
   await settle();
 }, 180_000);
 
@@ -61,7 +65,10 @@ describe("pipeline: real Worker -> OTLP -> real VictoriaMetrics", () => {
     expect(await count(METRICS.secretsCreated)).toBe(drive.sent.get("POST /api/secrets 201"));
     expect(await count(METRICS.secretsRevealed)).toBe(drive.sent.get("POST /api/secrets/:id/reveal 200"));
     // maxViews=1: every reveal burns; plus every delete.
-    expect(await count(METRICS.secretsBurned)).toBe((drive.sent.get("POST /api/secrets/:id/reveal 200") ?? 0) + (drive.sent.get("DELETE /api/secrets/:id 204") ?? 0));
+    const burned = (drive.sent.get("POST /api/secrets/:id/reveal 200") ?? 0) + (drive.sent.get("DELETE /api/secrets/:id 204") ?? 0);
+    expect(await count(METRICS.secretsBurned)).toBe(burned);
+    // The purge removed exactly the burned rows (nothing had expired yet).
+    expect(await count(METRICS.secretsPurged)).toBe(burned);
   });
 
   it("puts the p95 from the histogram in the bucket that holds the 95th percentile of the Worker's own durations", async () => {

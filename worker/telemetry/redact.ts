@@ -1,7 +1,13 @@
 export const REDACTED = "[redacted]";
 
 const IPV4 = /\b\d{1,3}(?:\.\d{1,3}){3}\b/g;
-const IPV6 = /(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}(?::|[0-9a-f]{1,4})(?![\w:])|(?<![\w:])(?:[0-9a-f]{1,4}:)*::(?:[0-9a-f]{1,4}:?)*(?![\w:])/gi;
+/** Candidate runs of hex digits and colons; isIpv6 decides (times like 12:30:45 are not addresses). */
+const HEX_COLON_RUN = /(?<![\w:])[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:]*(?![\w:])/gi;
+const isIpv6 = (s: string): boolean => {
+  const groups = s.split(":");
+  if (!groups.every((g) => g.length <= 4)) return false;
+  return s.includes("::") ? groups.length <= 9 : groups.length === 8;
+};
 const TOKEN = /[A-Za-z0-9_-]{16,}/g;
 
 /** Random ids, tokens and ciphertexts look like long runs with digits or mixed case; SQL identifiers do not. */
@@ -11,7 +17,7 @@ const looksRandom = (s: string): boolean => /\d/.test(s) || (/[a-z]/.test(s) && 
 export function redactText(text: string): string {
   return text
     .replace(IPV4, REDACTED)
-    .replace(IPV6, (m) => (m.includes("::") || m.split(":").length > 3 ? REDACTED : m))
+    .replace(HEX_COLON_RUN, (m) => (isIpv6(m) ? REDACTED : m))
     .replace(TOKEN, (m) => (looksRandom(m) ? REDACTED : m));
 }
 

@@ -1,4 +1,5 @@
 import { instrument, type ResolveConfigFn } from "@microlabs/otel-cf-workers";
+import { TELEMETRY } from "../../catalog/index.ts";
 import { parseTelemetryConfig, type TelemetryEnv } from "./config.ts";
 import { getPipeline } from "./registry.ts";
 import { redactSpans } from "./span-redaction.ts";
@@ -12,7 +13,7 @@ export const traceProcessor = new BufferedTraceSpanProcessor();
 const traceConfig: ResolveConfigFn<TelemetryEnv> = (env) => {
   const config = parseTelemetryConfig(env);
   return {
-    service: { name: config?.serviceName ?? "moltsecret-api" },
+    service: { name: config?.serviceName ?? TELEMETRY.defaultServiceName },
     spanProcessors: traceProcessor as unknown as SpanProcessors,
     sampling: {
       headSampler: { ratio: config?.traceSampleRatio ?? 0, acceptRemote: false },
