@@ -1,5 +1,5 @@
 import { BYTES_PER_GB, D1_LIMITS, D1_SIZE } from "../../catalog/index.ts";
-import { d1MonthlyCost, type CostLine } from "../cost/model.ts";
+import { monthlyCostAtUsage, type CostLine } from "../cost/model.ts";
 import { worstStatus, type Status } from "../exit-codes.ts";
 import { isoDate } from "../units.ts";
 import { project, type Projection, type SizePoint } from "./projection.ts";
@@ -53,7 +53,11 @@ export function buildReport(input: CapacityInput): CapacityReport {
     sizeBytes: input.database.sizeBytes, rows: input.rows, writeP95Seconds: input.writeP95Seconds,
     writesPerSecond: input.writesPerSecond, errorRate: input.errorRate, needs: input.needs, projection,
   });
-  const cost = d1MonthlyCost({ ...input.usage30d, storageBytes: input.database.sizeBytes });
+  const worker = input.usage?.worker;
+  const cost = monthlyCostAtUsage({
+    ...input.usage30d, storageBytes: input.database.sizeBytes,
+    workerRequests: worker ? worker.requests30d : null, workerCpuMs: worker ? worker.cpuTimeUs30d / 1000 : null,
+  });
   const report: CapacityReport = {
     status: worstStatus(triggers.map((t) => t.status)),
     source: input.source,
@@ -67,7 +71,7 @@ export function buildReport(input: CapacityInput): CapacityReport {
     recommendation: recommend(triggers, input.needs),
     cost: {
       monthUsd: cost.totalUsd, lines: cost.lines, unmeasured: cost.unmeasured,
-      note: "D1 share of the month at the last 30 days' usage (Paid plan allowances); `moltsecret cost` models the whole bill",
+      note: "Last 30 days' measured usage at Paid plan prices; unmeasured lines count as zero, so this is a floor. `moltsecret cost` models the whole bill",
     },
   };
   if (input.usage !== undefined) report.usage = input.usage;

@@ -125,26 +125,42 @@ export function requestsForCost(monthlyUsd: number, per: PerRequest, storageByte
   return Math.round(hi);
 }
 
-export interface D1MonthUsage {
+export interface MonthUsage {
   rowsRead: number | null;
   rowsWritten: number | null;
   storageBytes: number;
+  /** Worker requests and CPU ms over the month, when the platform's analytics were readable. */
+  workerRequests?: number | null;
+  workerCpuMs?: number | null;
 }
 
-/** The D1 part of the month's bill at current usage (Paid plan allowances); unmeasured lines count as zero and say so. */
-export function d1MonthlyCost(u: D1MonthUsage): { lines: CostLine[]; totalUsd: number; unmeasured: string[] } {
+/**
+ * The month's bill at measured usage (Paid plan allowances): D1 always, the Worker's lines when its invocations
+ * were measured. Unmeasured lines count as zero and are named, so the total is a floor, never a guess.
+ */
+export function monthlyCostAtUsage(u: MonthUsage): { lines: CostLine[]; totalUsd: number; unmeasured: string[] } {
   const P = PRICES;
   const unmeasured: string[] = [];
   if (u.rowsRead === null) unmeasured.push("D1 rows read");
   if (u.rowsWritten === null) unmeasured.push("D1 rows written");
   const storageBillable = Math.max(0, u.storageBytes - P.d1IncludedStorage.value);
-  const lines: CostLine[] = [
+  const lines: CostLine[] = [];
+  if (u.workerRequests != null) {
+    lines.push(
+      { item: "Workers Paid plan", usage: 1, unit: "month", included: 0, billable: 1, unitPrice: P.workersBaseMonthly.value, priceUnit: "USD/month", usd: P.workersBaseMonthly.value },
+      line("Workers requests", u.workerRequests, "requests", P.workersIncludedRequests.value, P.workersRequestsPerMillion.value, "USD/M"),
+    );
+    if (u.workerCpuMs != null) lines.push(line("Workers CPU time", u.workerCpuMs, "ms", P.workersIncludedCpuMs.value, P.workersCpuPerMillionMs.value, "USD/M ms"));
+    else unmeasured.push("Workers CPU time");
+  } else unmeasured.push("Workers requests and CPU");
+  lines.push(
     line("D1 rows read", u.rowsRead ?? 0, "rows", P.d1IncludedReadsMonthly.value, P.d1ReadsPerMillion.value, "USD/M"),
     line("D1 rows written", u.rowsWritten ?? 0, "rows", P.d1IncludedWritesMonthly.value, P.d1WritesPerMillion.value, "USD/M"),
     {
       item: "D1 storage", usage: u.storageBytes, unit: "bytes", included: P.d1IncludedStorage.value, billable: storageBillable,
       unitPrice: P.d1StoragePerGbMonth.value, priceUnit: "USD/GB-month", usd: (storageBillable / BYTES_PER_GB) * P.d1StoragePerGbMonth.value,
     },
-  ];
+  );
+  unmeasured.push("KV", "Durable Objects");
   return { lines, totalUsd: lines.reduce((a, l) => a + l.usd, 0), unmeasured };
 }

@@ -38,7 +38,7 @@ export function projectionLines(r: CapacityReport): [string, string][] {
 
 export function costLines(r: CapacityReport): string[] {
   const lines = r.cost.lines.map((l) => `${l.item}: ${formatUsd(l.usd)}`);
-  lines.push(`Total (D1): ${formatUsd(r.cost.monthUsd)}/month${r.cost.unmeasured.length ? ` (not measured: ${r.cost.unmeasured.join(", ")})` : ""}`);
+  lines.push(`Total: ${formatUsd(r.cost.monthUsd)}/month${r.cost.unmeasured.length ? ` (not measured: ${r.cost.unmeasured.join(", ")})` : ""}`);
   return lines;
 }
 
