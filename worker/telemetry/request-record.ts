@@ -56,7 +56,8 @@ export function requestLogEntry(f: RequestFacts): LogEntry {
       "http.server.request.duration_ms": f.durationMs,
       "moltsecret.request.id": f.requestId,
       ...(f.traceId ? { trace_id: f.traceId } : {}),
-      ...errorAttributes(f.error),
+      // Client errors (4xx) are thrown as expected errors; only server faults carry the exception and its stack.
+      ...(f.status >= 500 ? errorAttributes(f.error) : {}),
     },
     ...(f.traceId ? { traceId: f.traceId } : {}),
     ...(f.spanId ? { spanId: f.spanId } : {}),
