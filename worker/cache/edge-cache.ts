@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { CACHE_LAYERS } from "../../catalog/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import { SECRET_ID_PATTERN } from "../http/tokens.ts";
-import { recordCacheLookup } from "../telemetry/index.ts";
+import { recordCacheLookup } from "../telemetry/business.ts";
 import { waitUntilOf } from "./wait-until.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { CACHE_LAYERS } from "../../catalog/index.ts";
-import { recordCacheLookup } from "../telemetry/index.ts";
+import { recordCacheLookup } from "../telemetry/business.ts";
 
 /**
  * Operator switches, read from one KV key (JSON object). Absent key, absent field or a wrong type means the default.

@@ -1,7 +1,7 @@
 import { CACHE_LAYERS, KV_LIMITS } from "../../catalog/index.ts";
 import { sha256Hex } from "../http/tokens.ts";
 import type { SecretMetadata, SecretStore } from "../store/store.ts";
-import { recordCacheLookup } from "../telemetry/index.ts";
+import { recordCacheLookup } from "../telemetry/business.ts";
 
 /**
  * Layer 3: hot metadata lookups in KV, cache-aside. The key is a hash of the id (an id is the capability to reveal,

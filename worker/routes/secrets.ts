@@ -5,8 +5,8 @@ import { ApiError, notFound } from "../http/errors.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { SECRET_ID_PATTERN, constantTimeEqual, newDeleteToken, newSecretId, sha256Hex } from "../http/tokens.ts";
 import { rateLimit } from "../rate-limit/rate-limit.ts";
-import { recordSecretBurned, recordSecretCreated, recordSecretRevealed } from "../telemetry/index.ts";
-import { revealSecret } from "../views/index.ts";
+import { recordSecretBurned, recordSecretCreated, recordSecretRevealed } from "../telemetry/business.ts";
+import { revealSecret } from "../views/reveal.ts";
 import { parseCreateRequest } from "./create-request.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
