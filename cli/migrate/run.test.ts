@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../test/capture.ts";
 import { createMigratedState, fillSecrets, REPO } from "../test/local-d1-fixture.ts";
 
-const ROWS = 3_000;
+const ROWS = 1_500;
 let state: string;
 let work: string;
 
