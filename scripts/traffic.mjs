@@ -22,7 +22,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const MAX_DURATION_MS = 3_600_000;
 
 export const SCENARIOS = {
-  errors: { duration: "15m", concurrency: 4, maxRequests: 20_000, alerts: "MoltsecretErrorBudgetBurnPage1h (~3 min), MoltsecretErrorRateCritical/Warning (~11-16 min)" },
+  errors: { duration: "15m", concurrency: 4, maxRequests: 20_000, alerts: "MoltsecretErrorBudgetBurnPage1h (~3 min), MoltsecretErrorRateCritical (~6 min), MoltsecretErrorRateWarning (~11 min)" },
   slow: { duration: "15m", concurrency: 16, maxRequests: 20_000, alerts: "MoltsecretLatencyP95Warning/Critical (after the 5m window + their for)" },
   growth: { duration: "10m", concurrency: 4, maxRequests: 3_000, alerts: "MoltsecretMigrationSizeProjection (pending within minutes, fires after its for)" },
 };
@@ -66,6 +66,7 @@ const ciphertext = (bytes) => "A".repeat(bytes);
 const ERROR_SHARE = 0.25;
 const LOCK_CYCLE_MS = 4000;
 const LOCK_RETRY_MS = 50;
+const MAX_LOCK_FAILURES = 20;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -74,25 +75,26 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  */
 async function lockCycles(file, share, log) {
   const { createClient } = await import("@libsql/client");
-  const db = createClient({ url: `file:${file}` });
   log(`locking ${file} for ${Math.round(share * 100)}% of every ${LOCK_CYCLE_MS / 1000} s: requests in those windows get 5xx`);
   let running = true;
-  const acquire = async () => {
-    // The Worker may be mid-write: SQLITE_BUSY just means "try again in a moment".
-    for (;;) {
-      try {
-        return await db.transaction("write");
-      } catch (err) {
-        if (!running || !String(err?.code ?? err).includes("BUSY")) throw err;
-        await sleep(LOCK_RETRY_MS);
-      }
-    }
-  };
+  let failures = 0;
   const loop = (async () => {
     while (running) {
-      const tx = await acquire();
+      // A fresh connection per cycle: after SQLITE_BUSY (the Worker mid-write) a connection is not reused.
+      const db = createClient({ url: `file:${file}` });
+      let tx;
+      try {
+        tx = await db.transaction("write");
+        failures = 0;
+      } catch (err) {
+        db.close();
+        if (!String(err?.code ?? err).includes("BUSY") && ++failures >= MAX_LOCK_FAILURES) throw err;
+        await sleep(LOCK_RETRY_MS);
+        continue;
+      }
       if (running) await sleep(share * LOCK_CYCLE_MS);
       await tx.rollback().catch(() => {});
+      db.close();
       if (running) await sleep((1 - share) * LOCK_CYCLE_MS);
     }
   })().catch((err) => log(`D1 lock loop stopped: ${err}`));
@@ -100,7 +102,6 @@ async function lockCycles(file, share, log) {
     if (!running) return;
     running = false;
     await loop;
-    db.close();
   };
   const onSignal = () => void release().then(() => process.exit(130));
   process.once("SIGINT", onSignal);
