@@ -22,7 +22,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const MAX_DURATION_MS = 3_600_000;
 
 export const SCENARIOS = {
-  errors: { duration: "15m", concurrency: 4, maxRequests: 20_000, alerts: "MoltsecretErrorBudgetBurnPage1h (~3 min), MoltsecretErrorRateCritical (~6 min), MoltsecretErrorRateWarning (~11 min)" },
+  errors: { duration: "15m", concurrency: 4, maxRequests: 40_000, alerts: "MoltsecretErrorBudgetBurnPage1h (~3 min), MoltsecretErrorRateCritical (~6 min), MoltsecretErrorRateWarning (~11 min)" },
   slow: { duration: "15m", concurrency: 16, maxRequests: 20_000, alerts: "MoltsecretLatencyP95Warning/Critical (after the 5m window + their for)" },
   growth: { duration: "10m", concurrency: 4, maxRequests: 3_000, alerts: "MoltsecretMigrationSizeProjection (pending within minutes, fires after its for)" },
 };
