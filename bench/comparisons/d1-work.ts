@@ -68,7 +68,7 @@ async function counts(vm: Victoria, env: string): Promise<Counts> {
 async function exportCycle(worker: RunningWorker, proxy: OtlpProxy): Promise<void> {
   await sleep(INTERVAL_MS + 300);
   const since = Date.now();
-  await fetch(`${worker.url}${NO_IO_PATH}`).then((r) => r.arrayBuffer());
+  await fetch(`${worker.url}${NO_IO_PATH}`, { signal: AbortSignal.timeout(30_000) }).then((r) => r.arrayBuffer());
   for (let waited = 0; waited < 10_000; waited += 100) {
     if (proxy.events.some((e) => e.signal === "metrics" && e.at >= since)) return;
     await sleep(100);

@@ -47,6 +47,7 @@ export const exportEfficiency: Comparison = {
     const windows: Record<string, Window> = {};
     try {
       const vars = { ENVIRONMENT: envLabel, ...(intervalMs !== DEFAULT_EXPORT_INTERVAL_MS ? { OTEL_METRIC_EXPORT_INTERVAL: String(intervalMs) } : {}) };
+      ctx.log("starting on");
       const worker = await startWorker(onVariant(api, onProxy.base, vars));
       try {
         const id = await createSecret(worker.url, null);

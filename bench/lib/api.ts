@@ -30,7 +30,7 @@ export function requestFor(endpoint: Endpoint, secretId: string): LoadRequest {
 
 /** Creates a secret and returns its id (maxViews null = unlimited until expiry). */
 export async function createSecret(baseUrl: string, maxViews: number | null = null): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/secrets`, { method: "POST", headers: JSON_HEADERS, body: createBody(maxViews) });
+  const res = await fetch(`${baseUrl}/api/secrets`, { method: "POST", headers: JSON_HEADERS, body: createBody(maxViews), signal: AbortSignal.timeout(30_000) });
   const body = (await res.json()) as { id?: string; error?: { code: string } };
   if (res.status !== 201 || !body.id) throw new Error(`create failed: ${res.status} ${JSON.stringify(body.error ?? body)}`);
   return body.id;

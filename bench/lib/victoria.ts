@@ -29,8 +29,8 @@ export async function startVictoria(): Promise<Victoria> {
   });
   const query = async (promql: string) => {
     // Make just-ingested samples searchable before asking.
-    await fetch(`${url}/internal/force_flush`).then((r) => r.arrayBuffer());
-    const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: promql })}`);
+    await fetch(`${url}/internal/force_flush`, { signal: AbortSignal.timeout(30_000) }).then((r) => r.arrayBuffer());
+    const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: promql })}`, { signal: AbortSignal.timeout(30_000) });
     const body = (await res.json()) as { status: string; error?: string; data?: { result: { metric: Record<string, string>; value: [number, string] }[] } };
     if (body.status !== "success") throw new Error(`VictoriaMetrics query failed (${promql}): ${body.error}`);
     return (body.data?.result ?? []).map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { ROOT, freePort, startService, type Service } from "./obs.ts";
-import { listeningPorts, pin, workerdPids } from "./proc.ts";
+import { descendants, listeningPorts, pin, workerdPids } from "./proc.ts";
 
 const run = promisify(execFile);
 export const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
@@ -30,6 +30,8 @@ export interface RunningWorker {
   workerdPid: number;
   /** wrangler's own proxy workerd in front of it (every request crosses it too). */
   proxyPid: number;
+  /** wrangler's Node processes (they print the Worker's console lines, among other things). */
+  hostPids(): number[];
   stop(): Promise<void>;
   output(): string;
 }
@@ -130,7 +132,8 @@ async function launch(variant: Variant, persistDir: string, cpus: string | undef
     const proxyPid = pids.find((pid) => listeningPorts(pid).includes(port)) ?? NaN;
     const workerdPid = pids.find((pid) => pid !== proxyPid) ?? pids[0]!;
     if (cpus) for (const pid of pids) pin(pid, cpus);
-    return { variant, url, persistDir, workerdPid, proxyPid, stop, output: svc.output };
+    const hostPids = () => [svc.pid, ...descendants(svc.pid).filter((p) => p.comm !== "workerd").map((p) => p.pid)];
+    return { variant, url, persistDir, workerdPid, proxyPid, hostPids, stop, output: svc.output };
   } catch (error) {
     await stop();
     throw error;
