@@ -106,7 +106,9 @@ export const exportEfficiency: Comparison = {
         name: "requests per metrics export per isolate at 100 req/s",
         target: `>= ${num(TARGET_REQUESTS_PER_EXPORT)}`,
         measured: `${num(perIsolate)} (${isolates} isolate${isolates === 1 ? "" : "s"}${sustained ? "" : `; only ${num(on.result.rps)} req/s sustained, ${num(at100 / Math.max(1, isolates))} at 100 req/s with the measured gap`})`,
-        pass: m.posts > 0 && Number.isFinite(perIsolate) ? perIsolate >= TARGET_REQUESTS_PER_EXPORT : null,
+        // The Worker controls the gap between exports, the bench the rate: when this machine could not sustain 100 req/s,
+        // the target is judged at 100 req/s with the measured gap (and both figures are shown).
+        pass: m.posts > 0 && Number.isFinite(perIsolate) ? (sustained ? perIsolate : at100 / Math.max(1, isolates)) >= TARGET_REQUESTS_PER_EXPORT : null,
       });
       const onBytes = SIGNALS.reduce((a, s) => a + on.proxy.tally(on.start, on.end)[s].bytes, 0) / Math.max(1, on.result.ok);
       headlines.push(`Export: ${num(perIsolate)} requests per metrics export per isolate at ${num(on.result.rps)} req/s (interval ${intervalMs / 1000} s), ${num(onBytes)} bytes exported per request (all signals).`);

@@ -5,6 +5,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./obs.ts";
 import { CLOCK_TICKS, cpuTicks, descendants } from "./proc.ts";
+import { median } from "./stats.ts";
 import { WRANGLER } from "./wrangler-dev.ts";
 
 export interface MachineInfo {
@@ -57,6 +58,8 @@ export function versions(): Record<string, string> {
 export interface Contention {
   samples: number;
   loadavg: { min: number; median: number; max: number };
+  /** Share of the whole machine's CPU (all cores) used by processes the bench did not start, per sample. */
+  othersShare: { median: number; max: number };
   /** Other processes (not started by the bench) seen above 10% CPU, by command, with how often. */
   others: { command: string; seen: number; maxCpu: number }[];
 }
@@ -74,6 +77,7 @@ function commandOf(pid: number): string {
 /** Samples every `everyMs` what else uses the CPU (per-process tick deltas), until stop(). */
 export function watchContention(everyMs = 10_000): { stop(): Contention } {
   const loads: number[] = [];
+  const shares: number[] = [];
   const seen = new Map<string, { seen: number; maxCpu: number }>();
   let last = new Map<number, number>();
   let lastAt = Date.now();
@@ -88,11 +92,13 @@ export function watchContention(everyMs = 10_000): { stop(): Contention } {
     const mine = new Set(descendants(process.pid).map((p) => p.pid).concat(process.pid));
     const now = snapshot();
     const seconds = (Date.now() - lastAt) / 1000;
+    let othersPct = 0;
     for (const [pid, ticks] of now) {
       if (mine.has(pid)) continue;
       const before = last.get(pid);
       if (before === undefined || !Number.isFinite(ticks)) continue;
       const pct = ((ticks - before) / CLOCK_TICKS / seconds) * 100;
+      othersPct += pct;
       if (pct < 10) continue;
       const cmd = commandOf(pid);
       const s = seen.get(cmd) ?? { seen: 0, maxCpu: 0 };
@@ -100,6 +106,7 @@ export function watchContention(everyMs = 10_000): { stop(): Contention } {
       s.maxCpu = Math.max(s.maxCpu, pct);
       seen.set(cmd, s);
     }
+    shares.push(othersPct / cpus().length);
     last = now;
     lastAt = Date.now();
   }, everyMs);
@@ -111,6 +118,7 @@ export function watchContention(everyMs = 10_000): { stop(): Contention } {
       return {
         samples: loads.length,
         loadavg: { min: sorted[0] ?? NaN, median: sorted[Math.floor(sorted.length / 2)] ?? NaN, max: sorted[sorted.length - 1] ?? NaN },
+        othersShare: { median: median(shares), max: shares.length ? Math.max(...shares) : NaN },
         others: [...seen].map(([command, s]) => ({ command, ...s })).sort((a, b) => b.seen - a.seen).slice(0, 12),
       };
     },

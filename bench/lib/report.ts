@@ -38,7 +38,7 @@ const GENERAL_METHOD = (o: BenchOptions, m: MachineInfo) => `
 - Variants are interleaved: round 1 runs A, B, C; round 2 runs B, C, A; and so on, so drift on a shared machine hits all
   variants alike. ${o.rounds} rounds. Headline figures are medians over rounds with [min–max]; ratios are ratios of medians,
   with the spread of the per-round ratios beside them (a per-round ratio range that straddles 1.00 means no measurable difference).
-- CPU placement: ${o.cpus ? `every workerd of the variants pinned to CPU ${o.cpus.worker} and the load generator to CPU ${o.cpus.load} with \`taskset\`` : "no pinning (taskset missing, one core, or --no-pin)"}.
+- CPU placement: ${o.cpus ? `in the overhead and D1 comparisons every workerd of the variants is pinned to CPU ${o.cpus.worker} and the load generator to CPU ${o.cpus.load} with \`taskset\` (the load generator is pinned everywhere; export and memory leave workerd unpinned, as they count bytes and memory, not speed)` : "no pinning (taskset missing, one core, or --no-pin)"}.
 - What limits the figures on this ${m.nproc}-core machine: load generator, the two workerd processes per variant, wrangler's
   Node process, VictoriaMetrics and the OTLP receiver share ${m.nproc} cores, so absolute requests/s are those of a saturated
   small box, far below what Cloudflare's edge serves; latency under closed-loop load is mostly queueing. Ratios between
@@ -47,9 +47,10 @@ const GENERAL_METHOD = (o: BenchOptions, m: MachineInfo) => `
 
 function contentionText(c: Contention): string {
   const others = c.others.length
-    ? `Other processes seen above 10% CPU during the run (samples of ${c.samples}):\n\n${table(["command", "samples seen", "max CPU %"], c.others.map((o) => [o.command, o.seen, num(o.maxCpu)]))}`
+    ? `Processes not started by the bench seen above 10% of a core, sampled every 10 s (${c.samples} samples; a command counts once per process per sample):\n\n${table(["command", "process-samples", "max % of a core"], c.others.map((o) => [o.command, o.seen, num(o.maxCpu)]))}`
     : "No other process was seen above 10% CPU during the run.";
-  return `1-minute load average over the run: median ${num(c.loadavg.median)} (min ${num(c.loadavg.min)}, max ${num(c.loadavg.max)}).\n\n${others}`;
+  const busy = c.othersShare.median >= 10 ? "**The machine was shared: other engineers' builds and tests ran during this run, so absolute figures are depressed and noisier than on an idle machine; the interleaved ratios are the figures to read.**" : "The machine was essentially idle apart from the bench.";
+  return `1-minute load average over the run: median ${num(c.loadavg.median)} (min ${num(c.loadavg.min)}, max ${num(c.loadavg.max)}). Processes the bench did not start used a median ${num(c.othersShare.median)}% (max ${num(c.othersShare.max)}%) of the machine's total CPU. ${busy}\n\n${others}`;
 }
 
 export function renderReport(r: Report): string {
