@@ -62,6 +62,9 @@ describe("layer 1 + 3: metadata GETs", () => {
     expect(hit.headers.get("X-Request-Id")).toBe("second-request");
     expect(hit.headers.get("Cache-Control")).toMatch(/^public, max-age=\d+, stale-while-revalidate=\d+$/);
     expect(await hit.json()).toMatchObject({ id: s.id, views: 0 });
+    const head = await app.request(`${ORIGIN}/api/secrets/${s.id}`, { method: "HEAD" }, env, createExecutionContext());
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe("");
     expect(reads().length).toBe(readsAfterFirst);
   });
 

@@ -9,7 +9,10 @@ import { envWithFlags } from "../test/observed-app.ts";
 import { viewCounterFor, viewCounterName, viewCounterShard } from "./view-counter-client.ts";
 
 const d1Views = async (id: string) => (await env.DB.prepare("SELECT views FROM secrets WHERE id = ?").bind(id).first<{ views: number }>())!.views;
-/** A long interval, so a test decides when the flush happens (runDurableObjectAlarm) rather than racing the alarm. */
+/**
+ * A long interval, so the test itself triggers the flush (runDurableObjectAlarm). Shards are shared with other test
+ * files' ids, whose alarms may flush these ids earlier: assertions hold either way (D1 + unsent = the true count).
+ */
 const SLOW_FLUSH = { VIEW_FLUSH_INTERVAL_MS: "60000", RATE_LIMIT_REVEAL_PER_MINUTE: "0" };
 
 async function revealVia(vars: Env, id: string): Promise<{ status: number; views?: number }> {
@@ -40,13 +43,14 @@ describe("ViewCounter Durable Object", () => {
     const vars = { ...env, ...SLOW_FLUSH };
     const s = await createSecret({ maxViews: null });
     for (let i = 1; i <= 3; i++) expect(await revealVia(vars, s.id)).toEqual({ status: 200, views: i });
-    expect(await d1Views(s.id)).toBe(0);
     const { rows, alarm } = await dump(s.id);
-    expect(rows.find((r) => r.id === s.id)).toMatchObject({ total: 3, unsent: 3 });
+    const row = rows.find((r) => r.id === s.id)!;
+    expect(row.total).toBe(3);
+    expect(Number(row.unsent) + (await d1Views(s.id))).toBe(3);
     expect(JSON.stringify(rows)).not.toContain(s.ciphertext);
-    expect(alarm).toBeGreaterThan(Date.now());
+    if (Number(row.unsent) > 0) expect(alarm).toBeGreaterThanOrEqual(Date.now() - 1_000);
     // The object can be evicted now: a fresh instance reads the same storage, and the alarm flushes it.
-    expect(await runDurableObjectAlarm(viewCounterFor(env.VIEW_COUNTER, s.id))).toBe(true);
+    await runDurableObjectAlarm(viewCounterFor(env.VIEW_COUNTER, s.id));
     expect(await d1Views(s.id)).toBe(3);
     expect((await dump(s.id)).rows.find((r) => r.id === s.id)).toMatchObject({ total: 3, unsent: 0 });
     expect(await (await call(`/api/secrets/${s.id}`)).json()).toMatchObject({ views: 3 });
@@ -69,11 +73,10 @@ describe("ViewCounter Durable Object", () => {
     const s = await createSecret({ maxViews: null });
     expect((await revealVia(on, s.id)).views).toBe(1);
     expect((await revealVia(on, s.id)).views).toBe(2);
-    expect(await d1Views(s.id)).toBe(0);
-    // D1 knows 0, the counter 2: a direct count in D1 says 1, the true total is 3.
-    expect((await revealVia(off, s.id)).views).toBe(1);
     await runDurableObjectAlarm(viewCounterFor(env.VIEW_COUNTER, s.id));
-    expect(await d1Views(s.id)).toBe(3);
+    expect(await d1Views(s.id)).toBe(2);
+    // D1 counts one itself: D1 says 3 while the counter last handed out 2.
+    expect((await revealVia(off, s.id)).views).toBe(3);
     expect((await revealVia(on, s.id)).views).toBe(4);
     await runDurableObjectAlarm(viewCounterFor(env.VIEW_COUNTER, s.id));
     expect(await d1Views(s.id)).toBe(4);
@@ -92,12 +95,14 @@ describe("ViewCounter Durable Object", () => {
     const stub = viewCounterFor(env.VIEW_COUNTER, s.id);
     await runDurableObjectAlarm(stub);
     const idle = Date.now() - VIEW_COUNTER.idleRetention.value * 1000 - 1;
-    await runInDurableObject(stub, (_, state) => void state.storage.sql.exec("UPDATE counts SET last_seen = ?", idle));
+    await runInDurableObject(stub, (_, state) => void state.storage.sql.exec("UPDATE counts SET last_seen = ? WHERE id = ?", idle, s.id));
     await runInDurableObject(stub, (_, state) => state.storage.setAlarm(Date.now()));
     await runDurableObjectAlarm(stub);
     const { rows, alarm } = await dump(s.id);
-    expect(rows).toHaveLength(0);
-    expect(alarm).toBeNull();
+    expect(rows.some((r) => r.id === s.id)).toBe(false);
+    // Other test files may have ids in this shard; with none left the alarm stops.
+    if (rows.length === 0) expect(alarm).toBeNull();
+    else expect(alarm).not.toBeNull();
   });
 
   it("counts the view in D1 when the counter is unreachable", async () => {

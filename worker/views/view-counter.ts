@@ -17,7 +17,8 @@ type CountRow = { id: string; unsent: number; invalidated_at: number };
  */
 export class ViewCounter extends DurableObject<Env> {
   private readonly sql: SqlStorage;
-  private flushIntervalMs: number;
+  /** The var's interval, for callers that do not pass one. */
+  private readonly defaultFlushIntervalMs: number;
   /** Amounts of the flush awaiting D1 right now, per id: they may or may not be in a D1 count a caller just read. */
   private readonly sending = new Map<string, number>();
   /** When the alarm is due; undefined until read once. */
@@ -29,9 +30,10 @@ export class ViewCounter extends DurableObject<Env> {
     this.sql.exec(
       `CREATE TABLE IF NOT EXISTS counts (
         id TEXT PRIMARY KEY, total INTEGER NOT NULL, unsent INTEGER NOT NULL,
-        last_seen INTEGER NOT NULL, expires_at INTEGER NOT NULL, invalidated_at INTEGER NOT NULL DEFAULT 0)`,
+        last_seen INTEGER NOT NULL, expires_at INTEGER NOT NULL, invalidated_at INTEGER NOT NULL DEFAULT 0,
+        flush_ms INTEGER NOT NULL)`,
     );
-    this.flushIntervalMs = parseConfig(env).caching.viewFlushIntervalMs;
+    this.defaultFlushIntervalMs = parseConfig(env).caching.viewFlushIntervalMs;
   }
 
   /**
@@ -41,20 +43,22 @@ export class ViewCounter extends DurableObject<Env> {
    * while write-behind was switched off), never overcount.
    */
   async count(id: string, dbViews: number, expiresAt: number, flushIntervalMs?: number): Promise<number> {
-    if (flushIntervalMs !== undefined && flushIntervalMs > 0) this.flushIntervalMs = flushIntervalMs;
+    // Kept per id: each id's views reach D1 within the interval its caller asked for, whatever other ids asked.
+    const flushMs = flushIntervalMs !== undefined && flushIntervalMs > 0 ? flushIntervalMs : this.defaultFlushIntervalMs;
     const now = Date.now();
     const row = this.sql.exec<{ total: number; unsent: number }>("SELECT total, unsent FROM counts WHERE id = ?", id).toArray()[0];
     const floor = dbViews + (row ? row.unsent - (this.sending.get(id) ?? 0) : 0);
     const total = Math.max(row?.total ?? 0, floor) + 1;
     this.sql.exec(
-      `INSERT INTO counts (id, total, unsent, last_seen, expires_at) VALUES (?, ?, 1, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET total = excluded.total, unsent = unsent + 1, last_seen = excluded.last_seen`,
+      `INSERT INTO counts (id, total, unsent, last_seen, expires_at, flush_ms) VALUES (?, ?, 1, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET total = excluded.total, unsent = unsent + 1, last_seen = excluded.last_seen, flush_ms = excluded.flush_ms`,
       id,
       total,
       now,
       expiresAt,
+      flushMs,
     );
-    await this.alarmNoLaterThan(now + this.flushIntervalMs);
+    await this.alarmNoLaterThan(now + flushMs);
     return total;
   }
 
@@ -79,10 +83,12 @@ export class ViewCounter extends DurableObject<Env> {
       now,
     );
     const next = this.sql
-      .exec<{ pending: number; oldest: number | null }>("SELECT count(*) FILTER (WHERE unsent > 0) AS pending, min(last_seen) AS oldest FROM counts")
+      .exec<{ flushMs: number | null; oldest: number | null }>(
+        "SELECT min(flush_ms) FILTER (WHERE unsent > 0) AS flushMs, min(last_seen) AS oldest FROM counts",
+      )
       .one();
-    if (failed) await this.setAlarm(now + Math.max(this.flushIntervalMs, VIEW_COUNTER.retryBackoff.value));
-    else if (next.pending > 0) await this.setAlarm(now + this.flushIntervalMs);
+    if (failed) await this.setAlarm(now + Math.max(next.flushMs ?? 0, VIEW_COUNTER.retryBackoff.value));
+    else if (next.flushMs !== null) await this.setAlarm(now + next.flushMs);
     else if (next.oldest !== null) await this.setAlarm(next.oldest + VIEW_COUNTER.idleRetention.value * 1000 + 1);
   }
 
