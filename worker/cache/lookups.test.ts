@@ -1,0 +1,27 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { expect, it } from "vitest";
+import { ATTR, CACHE_LAYERS, METRICS } from "../../catalog/index.ts";
+import { createApp } from "../app.ts";
+import { getPipeline, telemetryMiddleware } from "../telemetry/index.ts";
+import { captured, decodeBody } from "../telemetry/test/receiver.ts";
+import { telemetryEnv } from "../telemetry/test/telemetry-env.ts";
+import { createSecret, ORIGIN } from "../test/client.ts";
+
+it("every layer's hits and misses reach the OTLP export as moltsecret.cache.lookups by cache.layer and cache.result", async () => {
+  const vars = { ...env, ...telemetryEnv({ OTEL_SERVICE_NAME: `cache-lookups-${crypto.randomUUID()}` }) } as Env;
+  const app = createApp({ use: [telemetryMiddleware()] });
+  const s = await createSecret({ maxViews: null });
+  for (let i = 0; i < 2; i++) {
+    const ctx = createExecutionContext();
+    expect((await app.request(`${ORIGIN}/api/secrets/${s.id}`, {}, vars, ctx)).status).toBe(200);
+    await waitOnExecutionContext(ctx);
+  }
+  const { next } = await captured();
+  const report = await getPipeline(vars)!.flush();
+  expect(report.metrics?.ok).toBe(true);
+  const body = (await captured(next)).batches.filter((b) => b.signal === "metrics").map(decodeBody).join("");
+  expect(body).toContain(METRICS.cacheLookups.name);
+  for (const text of [ATTR.cacheLayer, ATTR.cacheResult, CACHE_LAYERS.edge, CACHE_LAYERS.kv, CACHE_LAYERS.isolate, "hit", "miss"]) expect(body).toContain(text);
+  expect(body).not.toContain(s.id);
+});
