@@ -16,7 +16,7 @@ const SLACK_BYTES = 8 * 1024 * 1024;
 const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
 
 async function measure(label: string, options: PipelineOptions): Promise<{ growth: number; summary: string }> {
-  const p = await startPipeline({ ...options, logLevel: "warn", vars: { RATE_LIMIT_CREATE_PER_MINUTE: "0", RATE_LIMIT_REVEAL_PER_MINUTE: "0" } });
+  const p = await startPipeline({ ...options, logLevel: "warn", vars: { ...options.vars, RATE_LIMIT_CREATE_PER_MINUTE: "0", RATE_LIMIT_REVEAL_PER_MINUTE: "0" } });
   try {
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
@@ -63,6 +63,10 @@ describe("memory under sustained load", () => {
     const off = await measure("telemetry off", { otlpEndpoint: "" });
     const on = await measure("telemetry on", { sampleRatio: "0.1" });
     console.log(`memory: ${off.summary}\nmemory: ${on.summary}`);
+    if (process.env.MEMORY_TEST_NO_TRACES) {
+      const noTraces = await measure("telemetry on, OTEL_TRACES_EXPORTER=none", { vars: { OTEL_TRACES_EXPORTER: "none" } });
+      console.log(`memory: ${noTraces.summary}`);
+    }
     expect(on.growth).toBeLessThan(off.growth * MAX_GROWTH_RATIO + SLACK_BYTES);
   }, 1_200_000);
 });

@@ -15,6 +15,8 @@ describe("parseTelemetryConfig", () => {
     expect(c.environment).toBe("production");
     expect(c.exportIntervalMs).toBe(TELEMETRY.exportInterval.value);
     expect(c.traceSampleRatio).toBe(TELEMETRY.traceSampleRatio.value);
+    expect(c.tracesEnabled).toBe(true);
+    expect(parseTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://x", OTEL_TRACES_EXPORTER: "none" })!.tracesEnabled).toBe(false);
   });
 
   it("reads interval and sampling ratio, clamping nonsense", () => {

@@ -7,6 +7,8 @@ export interface TelemetryEnv {
   OTEL_SERVICE_NAME?: string;
   OTEL_METRIC_EXPORT_INTERVAL?: string;
   OTEL_TRACES_SAMPLER_ARG?: string;
+  /** "none" turns traces off (metrics and logs stay on), as in the OTel spec. */
+  OTEL_TRACES_EXPORTER?: string;
   ENVIRONMENT?: string;
 }
 
@@ -19,6 +21,8 @@ export interface TelemetryConfig {
   exportIntervalMs: number;
   exportTimeoutMs: number;
   traceSampleRatio: number;
+  /** False with OTEL_TRACES_EXPORTER=none: the fetch handler is not wrapped by otel-cf-workers at all. */
+  tracesEnabled: boolean;
 }
 
 /**
@@ -59,6 +63,7 @@ export function parseTelemetryConfig(env: TelemetryEnv): TelemetryConfig | null 
     exportIntervalMs: Math.max(TELEMETRY.minExportInterval.value, finiteOr(env.OTEL_METRIC_EXPORT_INTERVAL, TELEMETRY.exportInterval.value)),
     exportTimeoutMs: TELEMETRY.exportTimeout.value,
     traceSampleRatio: Math.min(1, Math.max(0, finiteOr(env.OTEL_TRACES_SAMPLER_ARG, TELEMETRY.traceSampleRatio.value))),
+    tracesEnabled: env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() !== "none",
   };
 }
 

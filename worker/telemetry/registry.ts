@@ -10,6 +10,7 @@ const rawKey = (env: TelemetryEnv, serviceName: string | undefined): string =>
     env.OTEL_SERVICE_NAME,
     env.OTEL_METRIC_EXPORT_INTERVAL,
     env.OTEL_TRACES_SAMPLER_ARG,
+    env.OTEL_TRACES_EXPORTER,
     env.ENVIRONMENT,
     serviceName,
   ].join("\u0000");

@@ -39,7 +39,7 @@ export function instrumentWorker<H extends ExportedHandler<any, any, any>>(handl
   const wrapped: H = { ...handler };
   if (handler.fetch) {
     const plain = handler.fetch.bind(handler);
-    wrapped.fetch = (request, env, ctx) => (getPipeline(env) ? traced.fetch!(request, env, ctx) : plain(request, env, ctx));
+    wrapped.fetch = (request, env, ctx) => (getPipeline(env)?.config.tracesEnabled ? traced.fetch!(request, env, ctx) : plain(request, env, ctx));
   }
   if (handler.scheduled) {
     const plain = handler.scheduled.bind(handler);
