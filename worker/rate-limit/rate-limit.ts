@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { ApiError } from "../http/errors.ts";
 import { sha256Hex } from "../http/tokens.ts";
-import { recordRateLimited } from "../telemetry/index.ts";
+import { recordRateLimited } from "../telemetry/business.ts";
 import type { RateLimitAction, RateLimitDecision } from "./rate-limiter.ts";
 
 /** Requests without CF-Connecting-IP (only possible off Cloudflare's edge, e.g. locally) share one bucket. */
