@@ -108,7 +108,9 @@ async function launch(variant: Variant, persistDir: string, cpus: string | undef
     name: `wrangler dev (${variant.name})`,
     cmd: WRANGLER,
     args: ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
-      "-c", variant.config, "--persist-to", persistDir, "--show-interactive-dev-session=false", ...vars],
+      "-c", variant.config, "--persist-to", persistDir, "--show-interactive-dev-session=false",
+      // wrangler prints a line per request at the default level: Node CPU on the bench's cores that no deployment has.
+      "--log-level", "warn", ...vars],
     cwd: ROOT,
     env: WRANGLER_ENV,
   });
