@@ -187,6 +187,8 @@ export const d1Work: Comparison = {
       table(["variant", `D1 reads per ${num(GETS)} GETs`, `rows read per ${num(GETS)} GETs`, `D1 writes per ${num(VIEWS)} views`, `rows written per ${num(VIEWS)} views`, "writes per 100 views", `D1 reads per ${num(VIEWS)} views`], table1),
       ...(blindReason ? ["", `**Write-behind writes not observable**: ${blindReason}.`] : []),
       "",
+      ...rows.filter((r) => r.viewsInD1 !== undefined).map((r) => `- ${r.variant}: views column in D1 after ${num(r.ok)} successful reveals and the flush: ${num(r.viewsInD1!)} (${r.viewsInD1 === r.ok ? "every view counted" : "**views lost or not yet flushed**"}).`),
+      "",
       table(["target", "wanted", "measured", "result"], targets.map((t) => [t.name, t.target, t.measured, passMark(t.pass)])),
       "",
       "### Raw rounds",
