@@ -1,9 +1,9 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-env.ts";
 import { isolateFlags } from "./cache/flags.ts";
 import { parseConfig } from "./config.ts";
 import { ApiError, errorResponse, handleError } from "./http/errors.ts";
+import { requestId } from "./http/request-id.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { secretRoutes } from "./routes/secrets.ts";
 import { createStore } from "./store/create-store.ts";

@@ -22,8 +22,8 @@ function routeTemplate(c: Context): string {
   }
 }
 
-/** Cloudflare sets CF-Ray itself; a client-supplied request id could carry anything, so it is not trusted. */
-const requestIdOf = (c: Context): string => c.req.header("cf-ray") ?? crypto.randomUUID();
+/** The app's server-generated id (the one in X-Request-Id and in error lines), so one id finds every record of a request. */
+const requestIdOf = (c: Context): string => (c.get("requestId") as string | undefined) ?? crypto.randomUUID();
 
 const executionCtx = (c: Context): ExecutionContext | null => {
   try {
