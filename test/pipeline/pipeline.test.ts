@@ -103,6 +103,32 @@ describe("pipeline: real Worker -> OTLP -> real VictoriaMetrics", () => {
     expect(new Set(p.batches.map((b) => b.signal))).toEqual(new Set(["metrics", "logs", "traces"]));
   });
 
+  it("counts the view counter's write-behind flushes in the D1 metrics: fewer write statements than views", async () => {
+    const VIEWS = 40;
+    // Statements are told apart by the duration histograms' statement attribute (the counters carry only read/write).
+    const addViews = `${promName(METRICS.d1ClientDuration)}_count{${promLabel(ATTR.d1Statement)}="secrets.add_views", ${env}}`;
+    const rowsWritten = `${promName(METRICS.d1RowsWritten)}{${env}}`;
+    const flushes = async () => num(await p.query(`sum(${addViews})`)) || 0;
+    const before = await flushes();
+    const created = await send(drive, p.workerUrl, "POST", "/api/secrets", "/api/secrets", { body: { ciphertext: "writeBehindCiphertext", ttlSeconds: 3600, maxViews: null } });
+    const { id } = (await created.json()) as { id: string };
+    drive.sensitive.add(id);
+    await settle();
+    const rowsBefore = num(await p.query(`sum(${rowsWritten})`));
+    for (let i = 0; i < VIEWS; i++) {
+      const res = await send(drive, p.workerUrl, "POST", "/api/secrets/:id/reveal", `/api/secrets/${id}/reveal`);
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    await settle();
+    const statements = (await flushes()) - before;
+    expect(before).toBe(0);
+    expect(statements).toBeGreaterThanOrEqual(1);
+    expect(statements).toBeLessThan(VIEWS);
+    // Reveals of an unlimited-view secret write nothing else to D1: every flush updated exactly its one row.
+    expect(num(await p.query(`sum(${rowsWritten})`)) - rowsBefore).toBe(statements);
+  });
+
   it("exports at most once per interval, and logs leave in batches, not per request", () => {
     const metrics = p.batches.filter((b) => b.signal === "metrics");
     const logs = p.batches.filter((b) => b.signal === "logs");
