@@ -2,6 +2,8 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
+import { createStore } from "../store/create-store.ts";
+import type { QueryObserver } from "../store/store.ts";
 import type { TelemetryEnv } from "./config.ts";
 import { telemetryMiddleware } from "./middleware.ts";
 import { getPipeline } from "./registry.ts";
@@ -14,9 +16,12 @@ const CLIENT_IP = "203.0.113.77";
 const CLIENT_IP6 = "2001:db8:85a3::8a2e:370:7334";
 
 function makeApp() {
-  const app = new Hono<{ Bindings: TelemetryEnv & { KV: KVNamespace } }>();
+  const app = new Hono<{ Bindings: TelemetryEnv & { KV: KVNamespace; DB: D1Database }; Variables: { queryObserver?: QueryObserver } }>();
   app.use(telemetryMiddleware());
-  app.get("/api/secrets/:id", (c) => c.json({ id: c.req.param("id") }));
+  app.get("/api/secrets/:id", async (c) => {
+    await createStore(c.env, c.var.queryObserver).getMetadata(c.req.param("id"), Date.now());
+    return c.json({ id: c.req.param("id") });
+  });
   app.post("/api/secrets/:id/reveal", async (c) => {
     await c.env.KV.put(`secret:${c.req.param("id")}`, "v");
     return c.json({ ciphertext: "c2VjcmV0IGNpcGhlcnRleHQgYmxvYg==" });
@@ -67,13 +72,30 @@ describe("telemetryMiddleware + instrumentWorker", () => {
     expect(everything).toContain("/api/secrets/:id");
     expect(everything).toContain("/api/secrets/:id/reveal");
     expect(everything).toContain("(unmatched)");
-    expect(everything).toContain("db.cf.kv.key"); // the KV span exists, with its key redacted
+    expect(everything).toContain("D1 secrets.get_metadata"); // the store's D1 spans are in the trace, named by statement
     for (const leak of [SECRET_ID, CLIENT_IP, CLIENT_IP6, "secret:", "c2VjcmV0IGNpcGhlcnRleHQgYmxvYg"]) expect(everything).not.toContain(leak);
     expect(lines.filter((l) => l.includes('"http.route"'))).toHaveLength(4);
     const errorLine = JSON.parse(lines.find((l) => l.includes("/boom/:id"))!);
     expect(errorLine.level).toBe("error");
     expect(errorLine["exception.stacktrace"]).toContain("Error: exploded while reading [redacted] for [redacted]");
     expect(JSON.parse(lines.find((l) => l.includes("(unmatched)"))!).level).toBe("warn");
+    expect(traceProcessor.openTraces).toBe(0);
+  });
+
+  it("hands the app the very env it was given, traced or not: otel-cf-workers never proxies the bindings", async () => {
+    const seen: unknown[] = [];
+    const handler = instrumentWorker({
+      fetch: (_req: Request, envSeen: unknown) => {
+        seen.push(envSeen);
+        return new Response("ok");
+      },
+    });
+    const on = { ...env, ...telemetryEnv({ OTEL_SERVICE_NAME: "mw-test-env" }) } as TelemetryEnv;
+    const off = { ...env } as TelemetryEnv;
+    expect((await call(handler, on, "/healthz")).status).toBe(200);
+    expect((await call(handler, off, "/healthz")).status).toBe(200);
+    expect(seen[0]).toBe(on);
+    expect(seen[1]).toBe(off);
     expect(traceProcessor.openTraces).toBe(0);
   });
 

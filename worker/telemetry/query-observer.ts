@@ -1,11 +1,35 @@
+import { SpanKind, trace } from "@opentelemetry/api";
 import { ATTR } from "../../catalog/index.ts";
 import type { QueryInfo, QueryObserver } from "../store/store.ts";
 import type { TelemetryEnv } from "./config.ts";
 import { getPipeline } from "./registry.ts";
 
+const tracer = trace.getTracer("moltsecret-d1");
+
+/** A client span per D1 round trip under the request's span, named by statement: no SQL text or parameters to redact. */
+function recordSpan(info: QueryInfo): void {
+  if (!trace.getActiveSpan()?.isRecording()) return;
+  const end = Date.now();
+  tracer
+    .startSpan(`D1 ${info.name}`, {
+      kind: SpanKind.CLIENT,
+      startTime: end - info.clientMs,
+      attributes: {
+        "db.system.name": "cloudflare.d1",
+        [ATTR.d1OperationType]: info.operation,
+        [ATTR.d1Statement]: info.name,
+        "db.operation.batch.size": info.statements,
+        ...(info.rowsRead !== undefined ? { "cloudflare.d1.rows_read": info.rowsRead } : {}),
+        ...(info.rowsWritten !== undefined ? { "cloudflare.d1.rows_written": info.rowsWritten } : {}),
+      },
+    })
+    .end(end);
+}
+
 /**
  * The store's QueryObserver feeding the D1 metrics: client-side and D1-reported durations, rows
- * read/written, statements by type, and the database size from size_after. Undefined when telemetry is off.
+ * read/written, statements by type, and the database size from size_after; and a span per statement
+ * when the request is traced. Undefined when telemetry is off.
  */
 export function telemetryQueryObserver(env: TelemetryEnv): QueryObserver | undefined {
   const pipeline = getPipeline(env);
@@ -20,5 +44,6 @@ export function telemetryQueryObserver(env: TelemetryEnv): QueryObserver | undef
     if (info.rowsRead) m.d1RowsRead.add(info.rowsRead, byType);
     if (info.rowsWritten) m.d1RowsWritten.add(info.rowsWritten, byType);
     if (info.sizeAfter !== undefined) m.d1DatabaseSize.record(info.sizeAfter);
+    recordSpan(info);
   };
 }
