@@ -51,6 +51,10 @@ export interface Pipeline {
   d1SizeBytes: () => Promise<number>;
   /** RSS of the workerd process(es) serving the Worker, bytes. */
   workerdRss: () => number;
+  /** Open file descriptors of the workerd process(es): sockets that leak show here long before requests fail. */
+  workerdFds: () => number;
+  /** wrangler dev's inspector (DevTools protocol) on 127.0.0.1: see heapAfterGc(). */
+  inspectorPort: number;
   stop: () => Promise<void>;
 }
 
@@ -88,6 +92,14 @@ const rssOf = (pid: number): number => {
   try {
     const m = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
     return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+};
+
+const fdsOf = (pid: number): number => {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
   } catch {
     return 0;
   }
@@ -170,6 +182,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     };
     worker.child.stdout?.on("data", collect);
     worker.child.stderr?.on("data", collect);
+    const workerdPids = () => descendants(worker.pid).filter((pid) => /workerd/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8")));
     const probes = new Map<string, number>();
     await eventually(async () => {
       if (worker.child.exitCode !== null) throw new Error(`wrangler dev exited:\n${worker.output().slice(-2000)}`);
@@ -208,7 +221,9 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
           db.close();
         }
       },
-      workerdRss: () => descendants(worker.pid).filter((pid) => /workerd/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8"))).reduce((n, pid) => n + rssOf(pid), 0),
+      inspectorPort,
+      workerdRss: () => workerdPids().reduce((n, pid) => n + rssOf(pid), 0),
+      workerdFds: () => workerdPids().reduce((n, pid) => n + fdsOf(pid), 0),
       stop,
     };
   } catch (error) {
