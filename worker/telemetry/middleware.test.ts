@@ -109,8 +109,11 @@ describe("telemetryMiddleware + instrumentWorker", () => {
     expect(report.logs?.records).toBe(6);
     const traces = (await captured(next)).batches.filter((b) => b.signal === "traces");
     expect(traces).toHaveLength(1);
-    expect(decodeBody(traces[0]!)).toContain("/boom/:id");
-    expect(decodeBody(traces[0]!)).not.toContain("GET /api/secrets/:id");
+    const kept = decodeBody(traces[0]!);
+    expect(kept).toContain("GET /boom/:id");
+    expect(kept).toContain("exploded while reading [redacted] for [redacted]");
+    expect(kept).not.toContain(SECRET_ID);
+    expect(kept).not.toContain("GET /api/secrets/:id");
   });
 
   it("is fully off without an endpoint: the app answers and nothing is sent", async () => {

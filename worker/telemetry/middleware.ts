@@ -6,6 +6,7 @@ import { telemetryQueryObserver } from "./query-observer.ts";
 import { getPipeline } from "./registry.ts";
 import type { TelemetryEnv } from "./config.ts";
 import { regionOf } from "./region.ts";
+import { keepFailedRequest } from "./error-span.ts";
 import { consoleLine, metricAttributes, requestLogEntry, UNMATCHED_ROUTE } from "./request-record.ts";
 import { noteUser, type UniqueUsersEnv } from "./unique-users/unique-users-client.ts";
 import { warnRateLimited } from "./warn.ts";
@@ -52,7 +53,6 @@ export function telemetryMiddleware<H extends { Bindings: TelemetryEnv & UniqueU
       try {
         const route = routeTemplate(c);
         const span = trace.getActiveSpan();
-        const spanContext = span?.spanContext();
         if (span) {
           span.setAttribute("http.route", route);
           span.updateName(`${c.req.method.toUpperCase()} ${route}`);
@@ -66,10 +66,15 @@ export function telemetryMiddleware<H extends { Bindings: TelemetryEnv & UniqueU
           requestId: requestIdOf(c),
           error: c.error,
           timeMs: start,
-          ...(spanContext ? { traceId: spanContext.traceId, spanId: spanContext.spanId } : {}),
         };
+        // Client errors (4xx, thrown as ApiError) are expected answers, not failures worth a trace.
+        const ids = span
+          ? { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId }
+          : facts.status >= 500 && pipeline.config.tracesEnabled
+            ? keepFailedRequest(pipeline, facts)
+            : {};
         pipeline.instruments.httpServerDuration.record(facts.durationMs / 1000, metricAttributes(facts));
-        const entry = requestLogEntry(facts);
+        const entry = requestLogEntry({ ...facts, ...ids });
         pipeline.pushLog(entry);
         console.log(consoleLine(entry));
         const ctx = executionCtx(c);

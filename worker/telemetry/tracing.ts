@@ -15,8 +15,9 @@ const traceConfig: ResolveConfigFn<TelemetryEnv> = (env) => {
   return {
     service: { name: config?.serviceName ?? TELEMETRY.defaultServiceName },
     spanProcessors: traceProcessor as unknown as SpanProcessors,
+    // instrumentWorker already made the head-sampling decision: only sampled requests get here.
     sampling: {
-      headSampler: { ratio: config?.traceSampleRatio ?? 0, acceptRemote: false },
+      headSampler: { ratio: 1, acceptRemote: false },
       tailSampler: (trace) => keepTrace(trace.spans),
     },
     // rc.52 never calls postProcessor; redaction happens in traceProcessor. Kept so a fixed release also redacts.
@@ -32,8 +33,8 @@ const traceConfig: ResolveConfigFn<TelemetryEnv> = (env) => {
 const realEnvOf = new WeakMap<Request, unknown>();
 
 /**
- * Wraps the Worker's handlers: with traces on, fetch runs under otel-cf-workers and every handler ends with a
- * chance to flush; with traces off (no endpoint, or OTEL_TRACES_EXPORTER=none) the original handlers run untouched.
+ * Wraps the Worker's handlers: head-sampled requests run under otel-cf-workers, every handler ends with a chance to
+ * flush; with traces off (no endpoint, or OTEL_TRACES_EXPORTER=none) or not sampled, the original handler runs untouched.
  *
  * otel-cf-workers is given an env with no enumerable properties, never the real one. Per request it walks the env
  * (versionAttributes) and proxies every binding access through isJSRPC(), which reads a property named
@@ -54,7 +55,10 @@ export function instrumentWorker<H extends ExportedHandler<any, any, any>>(handl
       traceConfig as ResolveConfigFn,
     );
     wrapped.fetch = (request, env, ctx) => {
-      if (!getPipeline(env)?.config.tracesEnabled) return plain(request, env, ctx);
+      const config = getPipeline(env)?.config;
+      // Head sampling before the library: skipped requests cost no spans at all. A skipped request that fails is
+      // still kept, as one server span built by the telemetry middleware (keepFailedRequest).
+      if (!config?.tracesEnabled || Math.random() >= config.traceSampleRatio) return plain(request, env, ctx);
       realEnvOf.set(request, env);
       return traced.fetch!(request, envWithoutBindings(env), ctx);
     };
