@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { ATTR, METRICS, TELEMETRY, promLabel, promName } from "../../catalog/index.ts";
+import { ATTR, METRICS, TELEMETRY, WRITE_BEHIND_FLUSH, promLabel, promName } from "../../catalog/index.ts";
 import { NO_IO_PATH, createSecret, requestFor } from "../lib/api.ts";
 import { num, passMark, spread, table } from "../lib/format.ts";
 import { measure, rotation, sleep } from "../lib/measure.ts";
@@ -99,6 +99,8 @@ interface Row extends Counts {
   variant: string;
   workload: "gets" | "views";
   ok: number;
+  /** 2xx responses per second during the workload. */
+  rps: number;
   /** views column in D1 after the reveals and the export (write-behind must have flushed them all). */
   viewsInD1?: number;
 }
@@ -142,9 +144,9 @@ export const d1Work: Comparison = {
           const c1 = await settledCounts(w.worker, proxy, vm, w.env);
           const r = await measure(w.worker, { connections: 10, amount: views, requests: [requestFor("reveal", id)] }, ctx.cpus?.load);
           const c2 = await settledCounts(w.worker, proxy, vm, w.env);
-          rows.push({ round: round + 1, variant: w.name, workload: "gets", ok: g.ok, ...delta(c0, c1) });
+          rows.push({ round: round + 1, variant: w.name, workload: "gets", ok: g.ok, rps: g.rps, ...delta(c0, c1) });
           // One check per variant is enough to tell lost or uncounted writes; wrangler's tooling takes seconds per call.
-          rows.push({ round: round + 1, variant: w.name, workload: "views", ok: r.ok, ...delta(c1, c2), ...(round === 0 ? { viewsInD1: await viewsInD1(w.worker, id) } : {}) });
+          rows.push({ round: round + 1, variant: w.name, workload: "views", ok: r.ok, rps: r.rps, ...delta(c1, c2), ...(round === 0 ? { viewsInD1: await viewsInD1(w.worker, id) } : {}) });
           ctx.log(`round ${round + 1} ${w.name}: ${delta(c0, c1).reads} reads for ${g.ok} GETs, ${delta(c1, c2).writes} writes for ${r.ok} views`);
         }
       }
@@ -187,6 +189,15 @@ export const d1Work: Comparison = {
       "",
       table(["variant", `D1 reads per ${num(GETS)} GETs`, `rows read per ${num(GETS)} GETs`, `D1 writes per ${num(VIEWS)} views`, `rows written per ${num(VIEWS)} views`, "writes per 100 views", `D1 reads per ${num(VIEWS)} views`], table1),
       ...(blindReason ? ["", `**Write-behind writes not observable**: ${blindReason}.`] : []),
+      ...(on
+        ? [
+            "",
+            `Write-behind flushes each view counter's ids at most once per ${WRITE_BEHIND_FLUSH.value} ms (the document's interval, \`VIEW_FLUSH_INTERVAL_MS\`), so a busy`,
+            `secret costs at most ~1 write per flush interval: writes per 100 views >= 100 / (reveals per second x ${WRITE_BEHIND_FLUSH.value / 1000} s). At the`,
+            `${num(summary(rows.filter((r) => r.variant === on.name && r.workload === "views").map((r) => r.rps)).median)} reveals/s this machine reaches (median), that floor is`,
+            `${num(100 / (summary(rows.filter((r) => r.variant === on.name && r.workload === "views").map((r) => r.rps)).median * (WRITE_BEHIND_FLUSH.value / 1000)))} writes per 100 views; <= 1 needs >= ${num(100 / (WRITE_BEHIND_FLUSH.value / 1000))} reveals/s of one secret, an edge-scale rate.`,
+          ]
+        : []),
       "",
       ...rows.filter((r) => r.viewsInD1 !== undefined).map((r) => `- ${r.variant}: views column in D1 after ${num(r.ok)} successful reveals and the flush: ${num(r.viewsInD1!)} (${r.viewsInD1 === r.ok ? "every view counted" : "**views lost or not yet flushed**"}).`),
       "",
@@ -194,7 +205,7 @@ export const d1Work: Comparison = {
       "",
       "### Raw rounds",
       "",
-        table(["round", "variant", "workload", "2xx", "D1 reads", "D1 writes", "rows read", "rows written", "views in D1 afterwards"], rows.map((r) => [r.round, r.variant, r.workload, r.ok, num(r.reads), num(r.writes), num(r.rowsRead), num(r.rowsWritten), r.viewsInD1 === undefined ? "" : num(r.viewsInD1)])),
+      table(["round", "variant", "workload", "2xx", "2xx/s", "D1 reads", "D1 writes", "rows read", "rows written", "views in D1 afterwards"], rows.map((r) => [r.round, r.variant, r.workload, r.ok, num(r.rps), num(r.reads), num(r.writes), num(r.rowsRead), num(r.rowsWritten), r.viewsInD1 === undefined ? "" : num(r.viewsInD1)])),
     ].join("\n");
     const off = variants[0]!.name;
     return {

@@ -32,6 +32,8 @@ export interface RunningWorker {
   proxyPid: number;
   /** wrangler's Node processes (they print the Worker's console lines, among other things). */
   hostPids(): number[];
+  /** wrangler dev's inspector (DevTools protocol) on 127.0.0.1. */
+  inspectorPort: number;
   stop(): Promise<void>;
   output(): string;
 }
@@ -135,7 +137,7 @@ async function launch(variant: Variant, persistDir: string, cpus: string | undef
     const workerdPid = pids.find((pid) => pid !== proxyPid) ?? pids[0]!;
     if (cpus) for (const pid of pids) pin(pid, cpus);
     const hostPids = () => [svc.pid, ...descendants(svc.pid).filter((p) => p.comm !== "workerd").map((p) => p.pid)];
-    return { variant, url, persistDir, workerdPid, proxyPid, hostPids, stop, output: svc.output };
+    return { variant, url, persistDir, workerdPid, proxyPid, hostPids, inspectorPort, stop, output: svc.output };
   } catch (error) {
     await stop();
     throw error;
