@@ -27,6 +27,7 @@ async function measure(label: string, options: PipelineOptions): Promise<Run> {
     }
     let next = 0;
     const failures = new Map<string, number>();
+    const failedBodies: string[] = [];
     const load = async (to: number) => {
       const worker = async () => {
         while (next < to) {
@@ -38,8 +39,11 @@ async function measure(label: string, options: PipelineOptions): Promise<Run> {
             method: kind === "reveal" ? "POST" : "GET",
             headers: { "cf-connecting-ip": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
           });
-          await res.arrayBuffer();
-          if (res.status >= 500) failures.set(`${kind} ${res.status}`, (failures.get(`${kind} ${res.status}`) ?? 0) + 1);
+          const body = await res.text();
+          if (res.status >= 500) {
+            failures.set(`${kind} ${res.status}`, (failures.get(`${kind} ${res.status}`) ?? 0) + 1);
+            if (failedBodies.length < 5) failedBodies.push(`${kind} ${res.status} ${body.slice(0, 200)}`);
+          }
         }
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -56,7 +60,8 @@ async function measure(label: string, options: PipelineOptions): Promise<Run> {
       heaps.push((await inspector.heapAfterGc()).usedBytes);
     }
     const seconds = (Date.now() - started) / 1000;
-    expect(Object.fromEntries(failures)).toEqual({});
+    const errorLines = p.consoleLines().filter((l) => /"level":"error"|request\.error|unavailable|Error/.test(l)).slice(0, 10);
+    expect(Object.fromEntries(failures), `${label}: 5xx answers, e.g.\n${failedBodies.join("\n")}\nWorker error lines:\n${errorLines.join("\n")}`).toEqual({});
     const metrics = p.batches.filter((b) => b.signal === "metrics");
     const exportsPart = metrics.length
       ? `; ${metrics.length} metric exports (${Math.round((WARMUP + REQUESTS) / metrics.length)} requests per export, ${Math.round(metrics.reduce((n, b) => n + b.bytes, 0) / metrics.length)} B avg)`
