@@ -32,21 +32,45 @@ describe("parseFlags", () => {
 });
 
 describe("FlagCache (KV, cached in the isolate)", () => {
-  it(`re-reads KV at most once per ${FLAG_CACHE_TTL.value} s, and concurrent cold reads share one KV read`, async () => {
+  it(`re-reads KV at most once per ${FLAG_CACHE_TTL.value} s`, async () => {
     const key = `flags-test-${crypto.randomUUID()}`;
     let kvReads = 0;
     const kv = { get: (k: string) => (kvReads++, env.KV.get(k)) } as unknown as KVNamespace;
     const cache = new FlagCache();
     await env.KV.put(key, '{"createDisabled":true}');
     const now = Date.now();
-    const cold = await Promise.all(Array.from({ length: 5 }, () => cache.get(kv, key, TTL_MS, now)));
-    expect(cold.every((f) => f.createDisabled)).toBe(true);
-    expect(kvReads).toBe(1);
+    expect((await cache.get(kv, key, TTL_MS, now)).createDisabled).toBe(true);
     await env.KV.put(key, '{"createDisabled":false}');
     expect((await cache.get(kv, key, TTL_MS, now + TTL_MS - 1)).createDisabled).toBe(true);
     expect(kvReads).toBe(1);
     expect((await cache.get(kv, key, TTL_MS, now + TTL_MS)).createDisabled).toBe(false);
     expect(kvReads).toBe(2);
+  });
+
+  it("never makes one request wait on another's KV read: during a refresh the others get the stale flags at once", async () => {
+    const pending: Array<(raw: string | null) => void> = [];
+    const kv = { get: () => new Promise<string | null>((resolve) => pending.push(resolve)) } as unknown as KVNamespace;
+    const cache = new FlagCache();
+    const now = Date.now();
+    // Cold: each caller reads for itself (workerd would cancel a request awaiting another request's I/O).
+    const cold = [cache.get(kv, "f", TTL_MS, now), cache.get(kv, "f", TTL_MS, now)];
+    expect(pending).toHaveLength(2);
+    pending[0]!('{"createDisabled":true}');
+    pending[1]!('{"createDisabled":true}');
+    expect((await Promise.all(cold)).every((f) => f.createDisabled)).toBe(true);
+    // Expired: the first caller refreshes; a concurrent one answers from the stale entry without waiting.
+    const refresh = cache.get(kv, "f", TTL_MS, now + TTL_MS);
+    expect(pending).toHaveLength(3);
+    expect((await cache.get(kv, "f", TTL_MS, now + TTL_MS + 1)).createDisabled).toBe(true);
+    expect(pending).toHaveLength(3);
+    pending[2]!('{"createDisabled":false}');
+    expect((await refresh).createDisabled).toBe(false);
+    expect((await cache.get(kv, "f", TTL_MS, now + TTL_MS + 2)).createDisabled).toBe(false);
+    // A refresh that never finishes is retried by another request one TTL later.
+    void cache.get(kv, "f", TTL_MS, now + 3 * TTL_MS);
+    expect(pending).toHaveLength(4);
+    void cache.get(kv, "f", TTL_MS, now + 4 * TTL_MS);
+    expect(pending).toHaveLength(5);
   });
 
   it("serves the defaults when KV fails", async () => {

@@ -12,24 +12,29 @@ const OBJECT_NAME = "global";
 const encoder = new TextEncoder();
 
 /** Per-isolate state: today's salt (one DO call per isolate per day) and pending register maxima. */
-let salt: { day: string; value: Promise<string> } | null = null;
+let salt: { day: string; value: string } | null = null;
 let saltFailedAt = 0;
 let pending = new Map<number, number>();
 
 const stub = (ns: DurableObjectNamespace<UniqueUsers>) => ns.get(ns.idFromName(OBJECT_NAME));
 
-function todaysSalt(ns: DurableObjectNamespace<UniqueUsers>, now: number): Promise<string> | null {
+/**
+ * Today's salt. Only the resolved value is shared: workerd cancels a request that waits on another request's I/O,
+ * so until the first call of the day answers, each caller asks the object itself (it returns the same salt).
+ */
+async function todaysSalt(ns: DurableObjectNamespace<UniqueUsers>, now: number): Promise<string | null> {
   const day = utcDay(now);
   if (salt?.day === day) return salt.value;
   if (now - saltFailedAt < TELEMETRY.warningInterval.value) return null;
-  const value = stub(ns).salt(day);
-  salt = { day, value };
-  value.catch((error: unknown) => {
-    salt = null;
+  try {
+    const value = await stub(ns).salt(day);
+    salt = { day, value };
+    return value;
+  } catch (error) {
     saltFailedAt = Date.now();
     warnRateLimited("unique-users-salt", `UniqueUsers salt unavailable: ${error instanceof Error ? error.name : "Error"}`);
-  });
-  return value;
+    return null;
+  }
 }
 
 /**
@@ -38,14 +43,8 @@ function todaysSalt(ns: DurableObjectNamespace<UniqueUsers>, now: number): Promi
  */
 export async function noteUser(pipeline: TelemetryPipeline, ns: DurableObjectNamespace<UniqueUsers> | undefined, ip: string | null, now = Date.now()): Promise<void> {
   if (!ns || !ip) return;
-  const saltPromise = todaysSalt(ns, now);
-  if (!saltPromise) return;
-  let saltValue: string;
-  try {
-    saltValue = await saltPromise;
-  } catch {
-    return;
-  }
+  const saltValue = await todaysSalt(ns, now);
+  if (saltValue === null) return;
   const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(`${saltValue}|${ip}`)));
   const [index, rank] = registerUpdate(hash);
   if (rank > (pending.get(index) ?? 0)) pending.set(index, rank);
