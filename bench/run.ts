@@ -1,5 +1,5 @@
 // `npm run bench`: every comparison of issue 7, side by side in one run, written to docs/BENCHMARKS.md.
-//   npm run bench                      full run (~20 min on 2 cores) -> docs/BENCHMARKS.md
+//   npm run bench                      full run (~35 min on 2 cores) -> docs/BENCHMARKS.md
 //   npm run bench -- --quick           ~2 min smoke run              -> .build/bench/BENCHMARKS.md
 //   npm run bench -- --only overhead   some comparisons (comma list) -> .build/bench/BENCHMARKS.md
 //   options: --rounds N, --no-pin, --out FILE
