@@ -1,13 +1,19 @@
 import { createApp } from "./app.ts";
 import { purgeExpired } from "./scheduled/purge.ts";
 import { createStore } from "./store/create-store.ts";
-import { instrumentWorker, recordSecretsPurged, telemetryMiddleware, telemetryQueryObserver } from "./telemetry/index.ts";
+import { getPipeline, instrumentWorker, recordSecretsPurged, telemetryMiddleware, telemetryQueryObserver } from "./telemetry/index.ts";
+import { viewCounterHooks } from "./views/view-counter.ts";
 
 export { RateLimiter } from "./rate-limit/rate-limiter.ts";
 export { ViewCounter } from "./views/view-counter.ts";
 export { UniqueUsers } from "./telemetry/index.ts";
 
 const app = createApp({ use: [telemetryMiddleware()] });
+
+// Write-behind flushes report to the D1 metrics; on the edge the object has its own isolate and pipeline, so its
+// metrics leave from the alarm, at most once per interval.
+viewCounterHooks.flushStore = (env) => createStore(env, telemetryQueryObserver(env));
+viewCounterHooks.afterAlarm = (env, ctx) => void getPipeline(env)?.maybeFlush(ctx);
 
 export default instrumentWorker({
   fetch: app.fetch,

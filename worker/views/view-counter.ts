@@ -3,10 +3,22 @@ import { KV_LIMITS, VIEW_COUNTER } from "../../catalog/index.ts";
 import { invalidateQueryCache } from "../cache/query-cache.ts";
 import { parseConfig } from "../config.ts";
 import { createStore } from "../store/create-store.ts";
-import { telemetryQueryObserver } from "../telemetry/query-observer.ts";
-import { getPipeline } from "../telemetry/registry.ts";
+import type { SecretStore } from "../store/store.ts";
 
 type CountRow = { id: string; unsent: number; invalidated_at: number };
+
+/**
+ * What the deployed entry (worker/index.ts) plugs in: the store a flush writes through (with the telemetry query
+ * observer) and what runs after every alarm (exporting this object's metrics). Hooks rather than imports keep the
+ * counter free of telemetry code, so a build without telemetry carries none.
+ */
+export const viewCounterHooks: {
+  flushStore: (env: Env) => SecretStore;
+  afterAlarm: (env: Env, ctx: DurableObjectState) => void;
+} = {
+  flushStore: (env) => createStore(env),
+  afterAlarm: () => {},
+};
 
 /**
  * Write-behind view counts of unlimited-view secrets, for the ids of one shard. Every count is written to the
@@ -92,8 +104,7 @@ export class ViewCounter extends DurableObject<Env> {
     if (failed) await this.setAlarm(now + Math.max(next.flushMs ?? 0, VIEW_COUNTER.retryBackoff.value));
     else if (next.flushMs !== null) await this.setAlarm(now + next.flushMs);
     else if (next.oldest !== null) await this.setAlarm(next.oldest + VIEW_COUNTER.idleRetention.value * 1000 + 1);
-    // On the edge this object has its own isolate and pipeline: its D1 metrics leave from here, at most once per interval.
-    getPipeline(this.env)?.maybeFlush(this.ctx);
+    viewCounterHooks.afterAlarm(this.env, this.ctx);
   }
 
   /** One batched D1 write for the whole batch; the counts are subtracted only after D1 took them (at least once). */
@@ -101,7 +112,7 @@ export class ViewCounter extends DurableObject<Env> {
     const counts = new Map(batch.map((r) => [r.id, r.unsent]));
     for (const [id, n] of counts) this.sending.set(id, n);
     try {
-      await createStore(this.env, telemetryQueryObserver(this.env)).addViews(counts, now);
+      await viewCounterHooks.flushStore(this.env).addViews(counts, now);
     } catch (err) {
       console.error(JSON.stringify({ event: "view_counter.flush_failed", ids: counts.size, error: (err as Error).name }));
       return false;
