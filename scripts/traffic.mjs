@@ -78,6 +78,9 @@ async function lockCycles(file, share, log) {
   log(`locking ${file} for ${Math.round(share * 100)}% of every ${LOCK_CYCLE_MS / 1000} s: requests in those windows get 5xx`);
   let running = true;
   let failures = 0;
+  // The scenario starts inside a locked window: requests sent before the first lock would all succeed.
+  let locked;
+  const firstLock = new Promise((resolve) => (locked = resolve));
   const loop = (async () => {
     while (running) {
       // A fresh connection per cycle: after SQLITE_BUSY (the Worker mid-write) a connection is not reused.
@@ -86,6 +89,7 @@ async function lockCycles(file, share, log) {
       try {
         tx = await db.transaction("write");
         failures = 0;
+        locked();
       } catch (err) {
         db.close();
         if (!String(err?.code ?? err).includes("BUSY") && ++failures >= MAX_LOCK_FAILURES) throw err;
@@ -97,7 +101,9 @@ async function lockCycles(file, share, log) {
       db.close();
       if (running) await sleep((1 - share) * LOCK_CYCLE_MS);
     }
-  })().catch((err) => log(`D1 lock loop stopped: ${err}`));
+  })()
+    .catch((err) => log(`D1 lock loop stopped: ${err}`))
+    .finally(() => locked());
   const release = async () => {
     if (!running) return;
     running = false;
@@ -106,6 +112,7 @@ async function lockCycles(file, share, log) {
   const onSignal = () => void release().then(() => process.exit(130));
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  await firstLock;
   return release;
 }
 
