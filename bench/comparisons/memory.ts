@@ -87,7 +87,7 @@ export const memory: Comparison = {
           total.set(w.variant.name, n);
           const cp = { chunk, variant: w.variant.name, requests: n, ...(await sample(w)), rps: r.rps };
           points.push(cp);
-          ctx.log(`chunk ${chunk} ${w.variant.name}: ${n} requests, live heap ${num(cp.heapBytes / 1048576)} MiB, RSS ${num(cp.rssKiB / 1024)} MiB (proxy ${num(cp.proxyRssKiB / 1024)} MiB)`);
+          ctx.log(`chunk ${chunk} ${w.variant.name}: ${n} requests, live heap ${num(cp.heapBytes / (1024 * 1024))} MiB, RSS ${num(cp.rssKiB / 1024)} MiB (proxy ${num(cp.proxyRssKiB / 1024)} MiB)`);
         }
       }
     } finally {

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { CACHE_LAYERS } from "../../catalog/index.ts";
 import type { AppEnv } from "../app-env.ts";
+import { REQUEST_ID_HEADER } from "../http/request-id.ts";
 import { SECRET_ID_PATTERN } from "../http/tokens.ts";
 import { recordCacheLookup } from "../telemetry/business.ts";
 import { waitUntilOf } from "./wait-until.ts";
@@ -33,7 +34,7 @@ export function edgeCache(): MiddlewareHandler<AppEnv> {
     if (cached) {
       recordCacheLookup(CACHE_LAYERS.edge, "hit");
       const res = new Response(cached.body, cached);
-      res.headers.set("X-Request-Id", c.var.requestId);
+      res.headers.set(REQUEST_ID_HEADER, c.var.requestId);
       return res;
     }
     recordCacheLookup(CACHE_LAYERS.edge, "miss");
@@ -41,7 +42,7 @@ export function edgeCache(): MiddlewareHandler<AppEnv> {
     if (c.res.status !== 200 || maxAgeOf(c.res) <= 0) return;
     const copy = new Response(c.res.clone().body, c.res);
     // Per-request headers do not belong in a shared copy (and the Cache API refuses responses with Set-Cookie).
-    copy.headers.delete("X-Request-Id");
+    copy.headers.delete(REQUEST_ID_HEADER);
     copy.headers.delete("Set-Cookie");
     const put = caches.default
       .put(key, copy)

@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { SpanImpl } from "@microlabs/otel-cf-workers";
 import { ATTR } from "../../catalog/index.ts";
 import type { ReadableSpan, TelemetryPipeline } from "./pipeline.ts";
-import { methodLabel, type RequestFacts } from "./request-record.ts";
+import { methodLabel, REQUEST_ID_ATTRIBUTE, type RequestFacts } from "./request-record.ts";
 import { redactSpans } from "./span-redaction.ts";
 
 const hex = (bytes: number): string => [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -24,7 +24,7 @@ export function keepFailedRequest(pipeline: TelemetryPipeline, facts: Omit<Reque
       [ATTR.method]: methodLabel(facts.method),
       [ATTR.route]: facts.route,
       [ATTR.status]: facts.status,
-      "moltsecret.request.id": facts.requestId,
+      [REQUEST_ID_ATTRIBUTE]: facts.requestId,
     },
     onEnd: () => {},
   } as ConstructorParameters<typeof SpanImpl>[0]);

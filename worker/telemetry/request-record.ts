@@ -12,6 +12,9 @@ export const methodLabel = (method: string): string => (KNOWN_METHODS.has(method
 export const operationKindOf = (method: string): string =>
   READ_METHODS.has(method.toUpperCase()) ? LABEL_VALUES.operationKind.read : LABEL_VALUES.operationKind.write;
 
+/** The server-generated request id (X-Request-Id) on log records and kept failure spans. */
+export const REQUEST_ID_ATTRIBUTE = "moltsecret.request.id";
+
 /** Only the route template; a request that matched no route is labelled as such, never by its path. */
 export const UNMATCHED_ROUTE = "(unmatched)";
 
@@ -54,7 +57,7 @@ export function requestLogEntry(f: RequestFacts): LogEntry {
     attributes: {
       ...metricAttributes(f),
       "http.server.request.duration_ms": f.durationMs,
-      "moltsecret.request.id": f.requestId,
+      [REQUEST_ID_ATTRIBUTE]: f.requestId,
       ...(f.traceId ? { trace_id: f.traceId } : {}),
       // Client errors (4xx) are thrown as expected errors; only server faults carry the exception and its stack.
       ...(f.status >= 500 ? errorAttributes(f.error) : {}),
