@@ -5,6 +5,6 @@ import { cli } from "./cli.ts";
 import { d1Work } from "./d1-work.ts";
 import { exportEfficiency } from "./export.ts";
 import { memory } from "./memory.ts";
-import { overhead } from "./overhead.ts";
+import { overhead, overheadWranglerDev } from "./overhead.ts";
 
-export const COMPARISONS: Comparison[] = [overhead, exportEfficiency, d1Work, bundle, cli, memory];
+export const COMPARISONS: Comparison[] = [overhead, overheadWranglerDev, exportEfficiency, d1Work, bundle, cli, memory];

@@ -1,5 +1,6 @@
 // 1. Instrumentation overhead: telemetry off vs on (exporting to a real VictoriaMetrics, default sampling)
-//    vs @microlabs/otel-cf-workers alone at its defaults; create, metadata GET and reveal.
+//    vs @microlabs/otel-cf-workers alone at its defaults; create, metadata GET and reveal. Measured twice:
+//    in one workerd per variant (Miniflare's API: the Worker alone) and under wrangler dev (the local dev path).
 import { ENDPOINTS, createSecret, requestFor, type Endpoint } from "../lib/api.ts";
 import { num, passMark, ratio, spread, table } from "../lib/format.ts";
 import { measure, rotation, type Measured } from "../lib/measure.ts";
@@ -7,7 +8,8 @@ import { startOtlpProxy, type OtlpProxy } from "../lib/otlp-proxy.ts";
 import { pairedRatio, summary } from "../lib/stats.ts";
 import { NotMeasurable, type BenchContext, type Comparison, type TargetCheck } from "../lib/types.ts";
 import { DEFAULT_EXPORT_INTERVAL_MS, DEFAULT_TRACE_RATIO, offVariant, onVariant, otelCfOnlyVariant, requireTelemetryWired } from "../lib/variants.ts";
-import { startWorker, type RunningWorker } from "../lib/wrangler-dev.ts";
+import { startWorkerd } from "../lib/workerd.ts";
+import { startWorker, type RunningWorker, type Variant } from "../lib/wrangler-dev.ts";
 
 const TARGET_THROUGHPUT = 0.95;
 const TARGET_P99 = 1.1;
@@ -19,28 +21,53 @@ interface Row extends Measured {
   endpoint: Endpoint;
 }
 
-export const overhead: Comparison = {
-  id: "overhead",
-  title: "Instrumentation overhead",
+type Launcher = (variant: Variant, opts: { cpus?: string }) => Promise<RunningWorker>;
+
+interface Harness {
+  id: string;
+  title: string;
+  start: Launcher;
+  /** How the variants run, for the method paragraph. */
+  method: string;
+}
+
+const HARNESSES: Record<"workerd" | "wranglerDev", Harness> = {
+  workerd: {
+    id: "overhead",
+    title: "Instrumentation overhead, one workerd per variant (the Worker itself)",
+    start: startWorkerd,
+    method: "Each variant's frozen bundle runs in its own workerd through Miniflare's API (bench/lib/workerd.ts): the bindings of its wrangler config, migrations applied, no inspector, no wrangler dev proxy, the Worker's stdout drained as Workers Logs would take it. The proxy and wrangler Node columns are n/a: there are no such processes.",
+  },
+  wranglerDev: {
+    id: "overhead-wrangler-dev",
+    title: "Instrumentation overhead under wrangler dev (the local dev path, not the Worker alone)",
+    start: startWorker,
+    method: "Each variant runs under `wrangler dev --local` (bench/lib/wrangler-dev.ts): every request also crosses wrangler's proxy workerd, and wrangler's inspector forwards the Worker's console lines and subrequest events to its Node process.",
+  },
+};
+
+const overheadComparison = ({ id, title, start, method }: Harness): Comparison => ({
+  id,
+  title,
   async run(ctx: BenchContext) {
     const skipped: string[] = [];
     const api = await ctx.build("api");
     const wanted: { name: string; start: (proxy: OtlpProxy) => ReturnType<typeof startWorker> }[] = [
-      { name: "off", start: () => startWorker(offVariant(api), { cpus: ctx.cpus?.worker }) },
+      { name: "off", start: () => start(offVariant(api), { cpus: ctx.cpus?.worker }) },
     ];
     let onProxy: OtlpProxy | null = null;
     let cfProxy: OtlpProxy | null = null;
     try {
       requireTelemetryWired();
       onProxy = await startOtlpProxy((await ctx.victoria()).otlpMetricsUrl);
-      wanted.push({ name: "on", start: (p) => startWorker(onVariant(api, p.base), { cpus: ctx.cpus?.worker }) });
+      wanted.push({ name: "on", start: (p) => start(onVariant(api, p.base), { cpus: ctx.cpus?.worker }) });
     } catch (e) {
       if (!(e instanceof NotMeasurable)) throw e;
       skipped.push(`telemetry on: ${e.message}`);
     }
     const cf = await ctx.build("otel-cf-only");
     cfProxy = await startOtlpProxy();
-    wanted.push({ name: "otel-cf-only", start: (p) => startWorker(otelCfOnlyVariant(cf, `${p.base}/v1/traces`), { cpus: ctx.cpus?.worker }) });
+    wanted.push({ name: "otel-cf-only", start: (p) => start(otelCfOnlyVariant(cf, `${p.base}/v1/traces`), { cpus: ctx.cpus?.worker }) });
     if (wanted.length < 2) throw new NotMeasurable(skipped.join("; "));
 
     const proxies: Record<string, OtlpProxy | null> = { off: null, on: onProxy, "otel-cf-only": cfProxy };
@@ -80,9 +107,12 @@ export const overhead: Comparison = {
       await onProxy?.close();
       await cfProxy?.close();
     }
-    return report(ctx, rows, workers.map((w) => w.variant.name), skipped, { onProxy, cfProxy, loadStart, loadEnd, durationSec });
+    return report(ctx, rows, workers.map((w) => w.variant.name), skipped, { onProxy, cfProxy, loadStart, loadEnd, durationSec, method });
   },
-};
+});
+
+export const overhead = overheadComparison(HARNESSES.workerd);
+export const overheadWranglerDev = overheadComparison(HARNESSES.wranglerDev);
 
 type Median = (variant: string, endpoint: Endpoint, f: (r: Row) => number) => number;
 
@@ -104,7 +134,7 @@ function report(
   rows: Row[],
   variants: string[],
   skipped: string[],
-  x: { onProxy: OtlpProxy | null; cfProxy: OtlpProxy | null; loadStart: number; loadEnd: number; durationSec: number },
+  x: { onProxy: OtlpProxy | null; cfProxy: OtlpProxy | null; loadStart: number; loadEnd: number; durationSec: number; method: string },
 ) {
   const series = (variant: string, endpoint: Endpoint, f: (r: Row) => number) =>
     Array.from({ length: ctx.rounds }, (_, i) => rows.find((r) => r.variant === variant && r.endpoint === endpoint && r.round === i + 1)).map((r) => (r ? f(r) : NaN));
@@ -162,6 +192,8 @@ function report(
     `pinned like the others; per round and endpoint each variant gets ${x.durationSec} s of closed-loop load from ${CONNECTIONS} connections.`,
     `Metadata GET and reveal address one unlimited-view secret (maxViews null) per variant; create makes one-view secrets.`,
     `Rate limits are raised (not disabled) so the limiter Durable Object is still called on create and reveal.`,
+    "",
+    x.method,
     ...(skipped.length ? ["", `Variants not run: ${skipped.join("; ")}.`] : []),
     "",
     "### Medians over rounds [min–max]",
