@@ -6,5 +6,6 @@ import { d1Work } from "./d1-work.ts";
 import { exportEfficiency } from "./export.ts";
 import { memory } from "./memory.ts";
 import { overhead, overheadWranglerDev } from "./overhead.ts";
+import { profile } from "./profile.ts";
 
-export const COMPARISONS: Comparison[] = [overhead, overheadWranglerDev, exportEfficiency, d1Work, bundle, cli, memory];
+export const COMPARISONS: Comparison[] = [overhead, profile, overheadWranglerDev, exportEfficiency, d1Work, bundle, cli, memory];

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { ROOT } from "./obs.ts";
+import { ROOT, freePort } from "./obs.ts";
 import { descendants, pin } from "./proc.ts";
 import type { RunningWorker, Variant } from "./wrangler-dev.ts";
 
@@ -30,10 +30,12 @@ function migrationStatements(): string[] {
 const workerdChildren = (): Set<number> => new Set(descendants(process.pid).filter((p) => p.comm === "workerd").map((p) => p.pid));
 
 /** Starts the variant's bundle in its own workerd on an OS-assigned port with fresh state; pins it to `cpus` when given. */
-export async function startWorkerd(variant: Variant, opts: { cpus?: string } = {}): Promise<RunningWorker> {
+/** With `inspector`, workerd serves the DevTools protocol on `inspectorPort` (profiling only: it costs CPU). */
+export async function startWorkerd(variant: Variant, opts: { cpus?: string; inspector?: boolean } = {}): Promise<RunningWorker> {
   const persistDir = mkdtempSync(join(tmpdir(), `moltsecret-bench-workerd-${variant.name}-`));
   const bundle = bundleOf(variant.config);
   const { workerOptions } = unstable_getMiniflareWorkerOptions(variant.config);
+  const inspectorPort = opts.inspector ? await freePort() : undefined;
   const before = workerdChildren();
   let stdout = "";
   const mf = new Miniflare({
@@ -46,6 +48,7 @@ export async function startWorkerd(variant: Variant, opts: { cpus?: string } = {
     bindings: { ...workerOptions.bindings, ...variant.vars },
     host: "127.0.0.1",
     port: 0,
+    ...(inspectorPort ? { inspectorPort } : {}),
     defaultPersistRoot: persistDir,
     handleRuntimeStdio(out, err) {
       // Drained like Workers Logs takes it; the tail is kept for error reports only.
@@ -67,7 +70,7 @@ export async function startWorkerd(variant: Variant, opts: { cpus?: string } = {
     if (started.length !== 1) throw new Error(`expected one new workerd for ${variant.name}, found ${started.length}`);
     const workerdPid = started[0]!;
     if (opts.cpus) pin(workerdPid, opts.cpus);
-    return { variant, url, persistDir, workerdPid, proxyPid: NaN, hostPids: () => [], inspectorPort: NaN, stop, output: () => stdout };
+    return { variant, url, persistDir, workerdPid, proxyPid: NaN, hostPids: () => [], inspectorPort: inspectorPort ?? NaN, stop, output: () => stdout };
   } catch (error) {
     await stop();
     throw error;

@@ -1,0 +1,141 @@
+// A CPU profile of the Worker through workerd's inspector (V8's sampling profiler), attributed to the parts of
+// telemetry by the bundle's source map: each sample goes to the innermost frame whose source has a category.
+import { readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
+import WebSocket from "ws";
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+export interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+/** What a sample's CPU is charged to; `null` passes the sample to the caller's frame (libraries, builtins). */
+export const CATEGORIES = [
+  "metric records (duration histogram, counters)",
+  "log record and console line",
+  "unique-users hashing",
+  "traces (otel-cf-workers, span processor)",
+  "query observer",
+  "flush and OTLP export",
+  "telemetry middleware (other)",
+  "the app (routes, stores, Hono, drizzle)",
+  "V8 runtime and GC",
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** Matched against "original source#function name" of a frame. */
+const RULES: readonly [RegExp, Category | null][] = [
+  [/worker\/telemetry\/unique-users\//, "unique-users hashing"],
+  [/worker\/telemetry\/(log-record\.ts|request-record\.ts#(consoleLine|requestLogEntry|errorAttributes|severityOf))/, "log record and console line"],
+  [/worker\/telemetry\/(request-record|business)\.ts/, "metric records (duration histogram, counters)"],
+  [/worker\/telemetry\/query-observer\.ts/, "query observer"],
+  [/worker\/telemetry\/(pipeline|otlp-post|manual-reader|bounded-buffer|registry|aggregator\/)[^/]*|@opentelemetry\/otlp-transformer|@opentelemetry\/resources/, "flush and OTLP export"],
+  [/worker\/telemetry\/(tracing|trace-processor|span-redaction|error-span|redact)\.ts|@microlabs\/otel-cf-workers|@opentelemetry\/sdk-trace/, "traces (otel-cf-workers, span processor)"],
+  [/worker\/telemetry\/middleware\.ts/, "telemetry middleware (other)"],
+  // The OTel API and metrics SDK do the work of whoever called them.
+  [/@opentelemetry\//, null],
+  [/worker\/|node_modules\/(hono|drizzle-orm)\//, "the app (routes, stores, Hono, drizzle)"],
+];
+
+const classify = (source: string | undefined, functionName: string): Category | null => {
+  if (!source) return null;
+  const key = `${source}#${functionName}`;
+  for (const [re, category] of RULES) if (re.test(key)) return category;
+  return null;
+};
+
+/**
+ * workerd's console.log is a native without a name or script: charged to the console line when the middleware calls
+ * it directly (checked once by removing that line from a build: the anonymous native under the middleware went with it).
+ */
+const CONSOLE_CALLERS = /worker\/telemetry\/(middleware|log-record|request-record)\.ts/;
+
+/** Records a profile of whatever `load` makes the Worker do. */
+export async function profileWorker(inspectorPort: number, load: () => Promise<void>, samplingIntervalUs = 100): Promise<Profile> {
+  const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { id: string; webSocketDebuggerUrl: string }[];
+  const target = targets.find((t) => t.id.startsWith("core:user:"));
+  if (!target) throw new Error(`no user worker among the inspector's targets: ${targets.map((t) => t.id).join(", ")}`);
+  const ws = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+  let nextId = 1;
+  const pending = new Map<number, (result: unknown) => void>();
+  ws.on("message", (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (message.id) pending.get(message.id)?.(message.result);
+  });
+  const send = <T>(method: string, params: object = {}) =>
+    new Promise<T>((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve as (r: unknown) => void);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  try {
+    await send("Profiler.enable");
+    await send("Profiler.setSamplingInterval", { interval: samplingIntervalUs });
+    await send("Profiler.start");
+    await load();
+    const { profile } = await send<{ profile: Profile }>("Profiler.stop");
+    return profile;
+  } finally {
+    ws.close();
+  }
+}
+
+/** Microseconds of CPU per category over the whole profile (idle excluded). */
+export function attribute(profile: Profile, bundle: string): Map<Category, number> {
+  const map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, "utf8")));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const sourceOf = (f: CallFrame): string | undefined =>
+    f.url ? (map.findEntry(f.lineNumber, f.columnNumber) as { originalSource?: string }).originalSource : undefined;
+  const own = new Map<number, Category | null | "idle">();
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    if (f.functionName === "(idle)") own.set(n.id, "idle");
+    else if (f.functionName === "(garbage collector)" || f.functionName === "(program)") own.set(n.id, "V8 runtime and GC");
+    else if (!f.url) {
+      const caller = parent.get(n.id);
+      const callerSource = caller === undefined ? undefined : sourceOf(byId.get(caller)!.callFrame);
+      own.set(n.id, !f.functionName && callerSource && CONSOLE_CALLERS.test(callerSource) ? "log record and console line" : null);
+    } else own.set(n.id, classify(sourceOf(f), f.functionName));
+  }
+  const resolved = new Map<number, Category | "idle">();
+  const categoryOf = (id: number): Category | "idle" => {
+    const cached = resolved.get(id);
+    if (cached) return cached;
+    let cursor: number | undefined = id;
+    let found: Category | "idle" = "the app (routes, stores, Hono, drizzle)";
+    while (cursor !== undefined) {
+      const c = own.get(cursor);
+      if (c) {
+        found = c;
+        break;
+      }
+      cursor = parent.get(cursor);
+    }
+    resolved.set(id, found);
+    return found;
+  };
+  const totals = new Map<Category, number>(CATEGORIES.map((c) => [c, 0]));
+  profile.samples.forEach((nodeId, i) => {
+    if (!byId.has(nodeId)) return;
+    const category = categoryOf(nodeId);
+    if (category !== "idle") totals.set(category, totals.get(category)! + (profile.timeDeltas[i] ?? 0));
+  });
+  return totals;
+}
