@@ -1,20 +1,7 @@
-import { execFile } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { D1_SIZE } from "../catalog/index.ts";
 import { CloudflareStandIn } from "./test/cloudflare-stand-in.ts";
-import { REPO } from "./test/local-d1-fixture.ts";
-
-const BIN = join(REPO, "bin/moltsecret.js");
-
-/** The package's bin as a user runs it: a separate Node process, no TTY, its own environment. */
-function moltsecret(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 99) : 0, stdout, stderr });
-    });
-  });
-}
+import { moltsecret } from "./test/bin.ts";
 
 const TOKEN = "bin-test-token";
 const ACCOUNT = "0123456789abcdef0123456789abcdef";

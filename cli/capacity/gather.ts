@@ -52,6 +52,11 @@ export async function gatherCapacity(opts: CapacityOptions, ctx: CliContext, pro
     const scriptName = opts.scriptName ?? wrangler?.workerName ?? readWorkerName(configPath);
     progress.step(`Cloudflare: resolving D1 database ${name}`);
     const db = await api.resolveDatabase(name);
+    if (typeof db.file_size !== "number" || !Number.isFinite(db.file_size) || db.file_size < 0) {
+      throw new UserError(`Cloudflare API returned no file_size for D1 database ${db.name || name}: its size is unknown`, {
+        hint: "retry in a minute (a database being created has no size yet); `wrangler d1 info <name>` shows what the API returns",
+      });
+    }
     progress.step("Cloudflare: GraphQL analytics (24h / 7d / 30d, size history)");
     const analytics = await fetchD1Analytics(api, creds.accountId, db.uuid, now);
     let worker: (WorkerInvocations & { scriptName: string }) | null = null;
@@ -72,7 +77,7 @@ export async function gatherCapacity(opts: CapacityOptions, ctx: CliContext, pro
     }
     input = {
       source: "cloudflare", now,
-      database: { name: db.name, id: db.uuid, sizeBytes: Number(db.file_size ?? 0), numTables: Number(db.num_tables ?? tables?.length ?? 0), ...(tables ? { tables } : {}) },
+      database: { name: db.name, id: db.uuid, sizeBytes: db.file_size, numTables: Number(db.num_tables ?? tables?.length ?? 0), ...(tables ? { tables } : {}) },
       rows,
       history: analytics.sizeHistory,
       historyNote: "daily max databaseSizeBytes from d1StorageAdaptiveGroups",

@@ -1,25 +1,15 @@
 import { Command } from "commander";
-import { resolve } from "node:path";
 import { GRAFANA_IDS } from "../../catalog/index.ts";
-import { grafanaTarget } from "../../dashboards/grafana-http.ts";
-import { pushAlerts } from "../../alerts/push.ts";
-import { writeObservability } from "../../scripts/build-observability.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
-import { withGrafana } from "./dashboards.ts";
 import { examples } from "./common.ts";
+import { grafanaFrom, withGrafana } from "./grafana.ts";
+import { makeBuildCommand } from "./observability-build.ts";
 
 export function makeAlertsCommand(ctx: CliContext): Command {
   const alerts = new Command("alerts").description("Alert rules generated from the catalog: Prometheus/Mimir rule files and Grafana-managed rules");
 
-  const build = new Command("build")
-    .description("write alerts/generated (Prometheus and mimirtool rule files, promtool tests, Grafana provisioning YAML)")
-    .option("--out <dir>", "repository root to write under", ".")
-    .action((opts: { out: string }) => {
-      const written = writeObservability(resolve(ctx.cwd, opts.out), "alerts");
-      ctx.stdout.write(`${written.map((f) => `wrote ${f}`).join("\n")}\n`);
-      ctx.exitCode = EXIT.ok;
-    });
+  const build = makeBuildCommand(ctx, "alerts", "write alerts/generated (Prometheus and mimirtool rule files, promtool tests, Grafana provisioning YAML)");
 
   const push = new Command("push")
     .description("create or update the Grafana-managed alert rules, and with both secrets the pager/chat contact points and policy")
@@ -30,8 +20,10 @@ export function makeAlertsCommand(ctx: CliContext): Command {
     .option("--chat-webhook <url>", "Slack webhook URL for the chat contact point (default: $MOLTSECRET_SLACK_WEBHOOK_URL)")
     .action(async (opts: { grafanaUrl?: string; token?: string; datasourceUid?: string; pagerKey?: string; chatWebhook?: string }) => {
       const env = ctx.env;
+      const target = grafanaFrom(opts, env);
+      const { pushAlerts } = await import("../../alerts/push.ts");
       const result = await withGrafana(() =>
-        pushAlerts(grafanaTarget({ url: opts.grafanaUrl, token: opts.token }, env), {
+        pushAlerts(target, {
           datasourceUid: opts.datasourceUid ?? env.GRAFANA_DATASOURCE_UID,
           pagerKey: opts.pagerKey ?? env.MOLTSECRET_PAGERDUTY_INTEGRATION_KEY,
           chatWebhook: opts.chatWebhook ?? env.MOLTSECRET_SLACK_WEBHOOK_URL,

@@ -4,6 +4,7 @@ import { NEED_IDS, NEEDS_FILE } from "../capacity/needs.ts";
 import { buildReport } from "../capacity/report.ts";
 import { chalkFor, emit, progressFor, type CliContext } from "../context.ts";
 import { exitCodeFor } from "../exit-codes.ts";
+import { checkOutputFile } from "../io/output-file.ts";
 import { renderCapacityText } from "../output/capacity-text.ts";
 import { renderCapacityHtml } from "../output/html.ts";
 import { renderJson } from "../output/json.ts";
@@ -37,6 +38,7 @@ export function makeCapacityCommand(ctx: CliContext): Command {
   ]));
   cmd.action(async (opts: CapacityOptions & OutputOptions & { quiet?: boolean }) => {
     const format = resolveFormat(opts);
+    checkOutputFile(opts.output, ctx.cwd);
     const progress = progressFor(ctx, Boolean(opts.quiet));
     let input;
     try {

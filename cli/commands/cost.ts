@@ -7,7 +7,8 @@ import { EXIT } from "../exit-codes.ts";
 import { renderJson } from "../output/json.ts";
 import { markdownTable } from "../output/markdown.ts";
 import { renderTable } from "../output/table.ts";
-import { prometheusFromEnv } from "../sources/prometheus.ts";
+import { checkOutputFile } from "../io/output-file.ts";
+import { checkPromDuration, prometheusFromEnv } from "../sources/prometheus.ts";
 import { formatBytes, formatCount, formatUsd, parseCount, parseNonNegative } from "../units.ts";
 import { addOutputOptions, examples, resolveFormat, type OutputOptions } from "./common.ts";
 
@@ -41,6 +42,8 @@ export function makeCostCommand(ctx: CliContext): Command {
   ]));
   cmd.action(async (opts: CostOpts) => {
     const format = resolveFormat(opts);
+    checkOutputFile(opts.output, ctx.cwd);
+    const window = checkPromDuration(opts.window, "--window");
     const requests = parseCount(opts.requests, "--requests");
     const storage = parseCount(opts.storage, "--storage");
     const serverCost = parseNonNegative(opts.serverCost, "--server-cost");
@@ -50,7 +53,7 @@ export function makeCostCommand(ctx: CliContext): Command {
       const v = opts[camel];
       if (typeof v === "string") flags[k] = parseNonNegative(v, `--${FLAG[k]}`);
     }
-    const per = await resolvePerRequest(flags, prometheusFromEnv(opts.prometheusUrl, ctx.env), opts.window);
+    const per = await resolvePerRequest(flags, prometheusFromEnv(opts.prometheusUrl, ctx.env), window);
     const estimate = estimateCost(requests, per.values, storage);
     const comparison = compareWithDocument(per.values, storage);
     const breakEven = {

@@ -9,6 +9,7 @@ import { EXIT } from "../exit-codes.ts";
 import { renderJson } from "../output/json.ts";
 import { markdownTable } from "../output/markdown.ts";
 import { renderTable } from "../output/table.ts";
+import { checkOutputFile } from "../io/output-file.ts";
 import { openLocalD1 } from "../sources/local-d1.ts";
 import { readWranglerConfig } from "../sources/wrangler-config.ts";
 import { copySecrets } from "../migrate/copy.ts";
@@ -37,6 +38,7 @@ function makePlan(ctx: CliContext): Command {
   cmd.addHelpText("after", examples(["moltsecret migrate plan --to turso", "moltsecret migrate plan --to planetscale --format markdown -o docs/planetscale.md", "moltsecret migrate plan --to neon --json"]));
   cmd.action(async (o: OutputOptions & { to: MigrationTargetId; root: string; dir: string[]; includeTests?: boolean }) => {
     const format = resolveFormat(o);
+    checkOutputFile(o.output, ctx.cwd);
     const root = resolve(ctx.cwd, o.root);
     const { files, findings } = await scanForPatterns({ root, dirs: o.dir, target: o.to, includeTests: Boolean(o.includeTests) });
     const target = MIGRATION_TARGETS.find((t) => t.id === o.to)!;
@@ -94,6 +96,7 @@ function makeRun(ctx: CliContext): Command {
     "moltsecret migrate run --to file:/tmp/copy.db --persist-to /tmp/state   # rerun after an interruption: it resumes",
   ]) + "\nExit codes: 0 copied and verified, 2 counts or checksums differ, 3 could not run.\n");
   cmd.action(async (o: RunOpts) => {
+    checkOutputFile(o.output, ctx.cwd);
     const chunkRows = parseCount(o.chunkRows, "--chunk-rows");
     if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new UserError(`invalid --chunk-rows ${o.chunkRows}`);
     const url = /^[a-z]+:/.test(o.to) ? o.to : `file:${o.to}`;

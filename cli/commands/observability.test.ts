@@ -1,22 +1,13 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGrafana, type FakeGrafana } from "../../dashboards/test/fake-grafana.ts";
 import { ALL_ALERTS } from "../../alerts/rules/index.ts";
+import { moltsecret } from "../test/bin.ts";
 
 const REPO = resolve(import.meta.dirname, "../..");
-const BIN = join(REPO, "bin/moltsecret.js");
 const TOKEN = "glsa_cli_test";
-
-function moltsecret(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      done({ code: err ? Number((err as { code?: number }).code ?? 99) : 0, stdout, stderr });
-    });
-  });
-}
 
 let grafana: FakeGrafana;
 beforeAll(async () => {

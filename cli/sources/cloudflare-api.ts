@@ -1,4 +1,5 @@
 import { UserError } from "../errors.ts";
+import { checkCredential } from "../io/credentials.ts";
 import type { SizePoint } from "../capacity/projection.ts";
 import { DAY_MS, isoDate } from "../units.ts";
 
@@ -20,6 +21,7 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): CloudflareCredential
       hint: "set both CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID, or neither for the local source",
     });
   }
+  checkCredential(token, "CLOUDFLARE_API_TOKEN");
   return { token, accountId, baseUrl: (env.CLOUDFLARE_API_BASE_URL || DEFAULT_API_BASE).replace(/\/+$/, "") };
 }
 
@@ -70,8 +72,13 @@ export class CloudflareApi {
     } catch {
       throw new UserError(`Cloudflare API answered ${res.status} with a non-JSON body on ${method} ${path}`, { hint: "check CLOUDFLARE_API_BASE_URL" });
     }
+    if (json === null || typeof json !== "object") {
+      throw new UserError(`Cloudflare API answered ${res.status} with a JSON ${json === null ? "null" : typeof json} body on ${method} ${path}, not an API envelope`, {
+        hint: "retry later; if it persists, check CLOUDFLARE_API_BASE_URL",
+      });
+    }
     if (res.status === 401 || res.status === 403) {
-      const detail = describeErrors((json as Envelope<unknown>).errors);
+      const detail = describeErrors((json as unknown as Envelope<unknown>).errors);
       throw new UserError(`Cloudflare API refused the token (HTTP ${res.status}): ${detail}`, {
         hint: "the token needs Account > D1 > Read and Account > Account Analytics > Read for CLOUDFLARE_ACCOUNT_ID",
       });

@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 export interface StandInDatabase {
   uuid: string;
   name: string;
-  file_size: number;
+  /** Absent: the details answer leaves the field out (seen for a database being created). */
+  file_size?: number;
   num_tables: number;
   version?: string;
   created_at?: string;
@@ -36,6 +37,8 @@ export class CloudflareStandIn {
   private server: Server | undefined;
   /** Forces every REST answer to `success: false` with HTTP 200 (seen during incidents). */
   envelopeFailure = false;
+  /** Answers every REST call with HTTP 200 and the JSON body `null`. */
+  nullBody = false;
 
   /** workersInvocationsAdaptive sums per script name. */
   workers: Record<string, { requests1h: number; errors1h: number; requests30d: number; errors30d: number; cpuTimeUs30d: number }> = {};
@@ -74,6 +77,7 @@ export class CloudflareStandIn {
     const m = /^\/accounts\/([^/]+)\/d1\/database(?:\/([^/]+))?(\/query)?$/.exec(path);
     if (!m) return [404, fail(7003, "No route for the URI")];
     if (m[1] !== this.accountId) return [403, fail(9109, "Unauthorized to access requested resource")];
+    if (this.nullBody) return [200, null];
     if (this.envelopeFailure) return [200, fail(7500, "Internal error while processing the request")];
     if (!m[2] && req.method === "GET") return [200, this.list(url.searchParams)];
     const db = this.databases.find((d) => d.uuid === m[2]);

@@ -26,7 +26,13 @@ export function parseCreateRequest(body: unknown, config: Pick<ApiConfig, "maxCi
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalid("The body must be a JSON object");
   const fields = body as Record<string, unknown>;
   const unknown = Object.keys(fields).filter((k) => !FIELDS.has(k));
-  if (unknown.length > 0) throw invalid(`Unknown field(s); allowed: ${[...FIELDS].join(", ")}`);
+  if (unknown.length > 0) {
+    // The names are the client's own field names (capped), never values: nothing secret goes into the error.
+    const named = unknown.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40))).join(", ");
+    const guess = [...FIELDS].find((f) => f.toLowerCase().startsWith(unknown[0]!.toLowerCase()) || unknown[0]!.toLowerCase().startsWith(f.toLowerCase()));
+    const didYouMean = unknown.length === 1 && guess ? ` (did you mean ${guess}?)` : "";
+    throw invalid(`Unknown field${unknown.length > 1 ? "s" : ""} ${named}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ""}${didYouMean}; allowed: ${[...FIELDS].join(", ")}`);
+  }
 
   const { ciphertext, ttlSeconds, maxViews } = fields;
   if (typeof ciphertext !== "string" || ciphertext.length === 0) throw invalid("ciphertext must be a non-empty string");
