@@ -31,11 +31,30 @@ export default defineConfig(async () => {
           },
         },
         {
-          plugins: [cloudflareTest({ main: "./tail/index.ts", wrangler: { configPath: "./tail/wrangler.toml" } })],
+          plugins: [
+            cloudflareTest({
+              main: "./tail/index.ts",
+              wrangler: { configPath: "./tail/wrangler.toml" },
+              // The API Worker, as wrangler bundles it (tail/test/global-setup.ts builds it): the Tail Worker's
+              // TELEMETRY_AGGREGATOR binding (script_name = "moltsecret-api") resolves to its real aggregator.
+              miniflare: {
+                workers: [
+                  {
+                    name: "moltsecret-api",
+                    modules: true,
+                    scriptPath: "./.build/tail-test-api/index.js",
+                    compatibilityDate: "2026-05-01",
+                    compatibilityFlags: ["nodejs_compat"],
+                    durableObjects: { TELEMETRY_AGGREGATOR: { className: "TelemetryAggregator", useSQLite: true } },
+                  },
+                ],
+              },
+            }),
+          ],
           test: {
             name: "tail",
             include: ["tail/**/*.test.ts"],
-            globalSetup: ["./tail/test/global-setup.ts"],
+            globalSetup: ["./tail/test/api-bundle.global-setup.ts", "./tail/test/global-setup.ts"],
           },
         },
         {

@@ -6,6 +6,13 @@ import { LATENCY_TARGETS, MIGRATION, P95_LATENCY, REGIONS, WORKER_CPU } from "./
  */
 export type MetricKind = "counter" | "histogram" | "gauge" | "updowncounter";
 
+/**
+ * How the fleet aggregator merges one gauge's values from many isolates (counters, updowncounters and histograms
+ * always merge by sum). "latest": the value handed off last wins; "max": the largest value handed off since the
+ * previous export (a per-interval max, so a daily estimate that restarts at midnight restarts on the chart too).
+ */
+export type GaugeMerge = "latest" | "max";
+
 export interface MetricDef {
   readonly name: string;
   readonly kind: MetricKind;
@@ -13,6 +20,8 @@ export interface MetricDef {
   readonly description: string;
   readonly attributes: readonly string[];
   readonly buckets?: readonly number[];
+  /** Gauges only, and required for them (see `m`). */
+  readonly merge?: GaugeMerge;
 }
 
 /** Attribute keys (semantic-convention names where one exists). */
@@ -62,7 +71,9 @@ export const D1_DURATION_BUCKETS = boundaries(
 export const CPU_MS_BUCKETS = boundaries(1, 2, 5, 10, 20, 40, 75, 100, 200, 500, WORKER_CPU.warning.value, WORKER_CPU.critical.value);
 
 /** Keeps each entry's literal kind in its type, so instruments created from it are typed (counter.add, histogram.record). */
-const m = <K extends MetricKind>(def: MetricDef & { kind: K }): MetricDef & { readonly kind: K } => Object.freeze(def);
+const m = <K extends MetricKind>(
+  def: MetricDef & { kind: K } & (K extends "gauge" ? { merge: GaugeMerge } : { merge?: never }),
+): MetricDef & { readonly kind: K } => Object.freeze(def);
 
 export const METRICS = {
   httpServerDuration: m({
@@ -87,6 +98,7 @@ export const METRICS = {
     name: "d1.database.size", kind: "gauge", unit: "By",
     description: "D1 database size in bytes, from the last statement's meta.size_after",
     attributes: [],
+    merge: "latest",
   }),
   d1RowsRead: m({
     name: "d1.rows.read", kind: "counter", unit: "{row}",
@@ -112,6 +124,7 @@ export const METRICS = {
     name: "moltsecret.users.unique", kind: "gauge", unit: "{user}",
     description: "Estimated unique clients today (UTC), HyperLogLog over a daily-salted hash; no IP is stored",
     attributes: [],
+    merge: "max",
   }),
   cacheLookups: m({ name: "moltsecret.cache.lookups", kind: "counter", unit: "{lookup}", description: "Cache lookups by layer and result (hit/miss)", attributes: [ATTR.cacheLayer, ATTR.cacheResult] }),
   telemetryExports: m({ name: "moltsecret.telemetry.exports", kind: "counter", unit: "{export}", description: "OTLP export attempts by signal and outcome (exported/failed/dropped)", attributes: [ATTR.signal, ATTR.outcome] }),

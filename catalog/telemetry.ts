@@ -12,5 +12,13 @@ export const TELEMETRY = {
   maxSpans: q(2_000, "spans", "Finished spans buffered per isolate between flushes; beyond this they are dropped and counted"),
   maxOpenTraces: q(1_000, "traces", "Traces in progress tracked per isolate; a new trace beyond this is not recorded (counted as dropped)"),
   warningInterval: q(60_000, "ms", "At most one console warning per kind per isolate in this interval"),
+  flushHookTimeout: q(5_000, "ms", "A flush hook (e.g. the UniqueUsers call) that has not settled by then is abandoned, so the exports still run"),
+  flushDeadline: q(25_000, "ms", "A flush older than this is treated as dead and a new one may start: waitUntil cancels work 30 s after the response, and a cancelled flush never settles"),
+  maxRetryAfter: q(300_000, "ms", "Longest Retry-After (429/503) the exporters honour; a longer or missing one backs off by doubling the interval up to this"),
+  aggregatorShards: q(1, "shards", "TelemetryAggregator objects series are spread over by a hash of their identity: one object takes ~1,000 requests/s, and a hand-off per isolate per 60 s reaches that only at ~60,000 isolates (README)"),
+  handoffTimeout: q(2_000, "ms", "A hand-off to the aggregator not answered by then counts as failed; the isolate keeps its delta for the next interval"),
+  maxSeriesPerHandoff: q(5_000, "series", "Points per hand-off (about 1.5 MB of RPC); the rest wait for the next one, nothing is lost"),
+  handoffDedupRetention: q(86_400_000, "ms", "How long the aggregator remembers an isolate's last applied hand-off sequence after its last hand-off: far beyond an isolate's retry window"),
+  seriesIdleRetention: q(3_600_000, "ms", "A series the aggregator got no hand-off for in this long stops being exported (it stops costing an active series); if it comes back it starts again from 0, a counter reset rate() handles"),
   hllPrecision: q(14, "bits", "HyperLogLog with 2^14 registers: 16 KiB per day, standard error 1.04/sqrt(16384) = 0.81%"),
 } as const;

@@ -2,11 +2,12 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { ATTR, METRICS, TELEMETRY, WORKER_CPU, promLabel, promName } from "../catalog/index.ts";
-import { getPipeline } from "../worker/telemetry/registry.ts";
+import { getPipeline } from "../worker/telemetry/index.ts";
 import worker from "./index.ts";
 
 const vm = inject("vmUrl");
-const tailEnv = { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: inject("otlpReceiverUrl"), OTEL_METRIC_EXPORT_INTERVAL: "1000", ENVIRONMENT: "tail-test" };
+// Without the aggregator binding the Tail Worker exports its own series: what it records is queried back directly.
+const tailEnv = { ...env, TELEMETRY_AGGREGATOR: undefined, OTEL_EXPORTER_OTLP_ENDPOINT: inject("otlpReceiverUrl"), OTEL_METRIC_EXPORT_INTERVAL: "1000", ENVIRONMENT: "tail-test" };
 
 /** A trace event shaped like production's (locally wrangler sends cpuTime/wallTime 0, so these are built by hand). */
 const item = (cpuTime: number, wallTime: number, outcome = "ok", event: TraceItem["event"] = { request: { url: "https://x/api/secrets", method: "POST", headers: {}, cf: {} } } as unknown as TraceItem["event"]): TraceItem =>
@@ -55,6 +56,18 @@ describe("Tail Worker", () => {
     expect(Number(wall[0]?.value[1])).toBe(40 + 80 + 90 + 120 + 300 + 5);
     const target = await query(`count(${cpu}_count{service_name="${TELEMETRY.tailServiceName}"})`);
     expect(Number(target[0]?.value[1])).toBeGreaterThan(0);
+  });
+
+  it("hands its metrics to the API's aggregator through the script_name binding, exporting none itself", async () => {
+    const fleetEnv = { ...tailEnv, TELEMETRY_AGGREGATOR: env.TELEMETRY_AGGREGATOR, ENVIRONMENT: "tail-fleet-test" };
+    const ctx = createExecutionContext();
+    await worker.tail([item(12, 40), item(31, 90, "exceededCpu")], fleetEnv, ctx);
+    await waitOnExecutionContext(ctx);
+    const report = await getPipeline(fleetEnv, TELEMETRY.tailServiceName)!.flush();
+    expect(report.metrics).toBeUndefined();
+    expect(report.handoff).toMatchObject({ ok: true, attempts: 1, failed: 0 });
+    // Invocations by outcome (2) + cpu and wall histograms (2 each): one point per series.
+    expect(report.handoff!.points).toBe(6);
   });
 
   it("does nothing without an endpoint", async () => {

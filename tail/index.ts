@@ -1,6 +1,5 @@
 import { ATTR, TELEMETRY } from "../catalog/index.ts";
-import type { TelemetryEnv } from "../worker/telemetry/config.ts";
-import { getPipeline } from "../worker/telemetry/registry.ts";
+import { getPipeline, type AggregatorEnv, type TelemetryEnv } from "../worker/telemetry/index.ts";
 
 /** semconv faas.trigger from the kind of event that invoked the producer. */
 export function triggerOf(event: TraceItem["event"]): string {
@@ -13,9 +12,10 @@ export function triggerOf(event: TraceItem["event"]): string {
 /**
  * Turns the platform's trace events into metrics: CPU and wall time per invocation (the only honest
  * CPU figure: Date.now() does not advance during CPU work inside a Worker) and invocations by outcome.
- * Exported through the same per-isolate pipeline as the API Worker's metrics.
+ * Recorded in the same per-isolate pipeline as the API Worker's metrics, and handed off to the API's fleet
+ * aggregator (TELEMETRY_AGGREGATOR, script_name = "moltsecret-api"), so Tail Worker isolates add no series of their own.
  */
-export function recordTraceItems(events: readonly TraceItem[], env: TelemetryEnv, ctx: Pick<ExecutionContext, "waitUntil">): void {
+export function recordTraceItems(events: readonly TraceItem[], env: TelemetryEnv & AggregatorEnv, ctx: Pick<ExecutionContext, "waitUntil">): void {
   const pipeline = getPipeline(env, TELEMETRY.tailServiceName);
   if (!pipeline) return;
   const m = pipeline.instruments;
@@ -36,4 +36,4 @@ export default {
   tail(events, env, ctx) {
     recordTraceItems(events, env, ctx);
   },
-} satisfies ExportedHandler<TelemetryEnv>;
+} satisfies ExportedHandler<TelemetryEnv & AggregatorEnv>;

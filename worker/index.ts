@@ -6,7 +6,7 @@ import { viewCounterHooks } from "./views/view-counter.ts";
 
 export { RateLimiter } from "./rate-limit/rate-limiter.ts";
 export { ViewCounter } from "./views/view-counter.ts";
-export { UniqueUsers } from "./telemetry/index.ts";
+export { TelemetryAggregator, UniqueUsers } from "./telemetry/index.ts";
 
 const app = createApp({ use: [telemetryMiddleware()] });
 

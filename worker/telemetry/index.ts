@@ -14,4 +14,6 @@ export {
   recordSecretsPurged,
 } from "./business.ts";
 export { UniqueUsers } from "./unique-users/unique-users-object.ts";
+export { TelemetryAggregator } from "./aggregator/aggregator-object.ts";
+export type { AggregatorEnv } from "./aggregator/handoff-client.ts";
 export type { UniqueUsersEnv } from "./unique-users/unique-users-client.ts";

@@ -7,6 +7,7 @@ import type { QueryObserver } from "../store/store.ts";
 import type { TelemetryEnv } from "./config.ts";
 import { telemetryMiddleware } from "./middleware.ts";
 import { getPipeline } from "./registry.ts";
+import { exportFleet } from "./test/fleet.ts";
 import { captured, decodeBody, setReceiverMode } from "./test/receiver.ts";
 import { telemetryEnv } from "./test/telemetry-env.ts";
 import { instrumentWorker, traceProcessor } from "./tracing.ts";
@@ -63,6 +64,8 @@ describe("telemetryMiddleware + instrumentWorker", () => {
       console.log = original;
     }
     await getPipeline(e)!.flush();
+    // Metrics leave through the fleet aggregator (TELEMETRY_AGGREGATOR is bound): its export is in the scan too.
+    await exportFleet(getPipeline(e)!.config);
     const { batches } = await captured(next);
     const signals = new Set(batches.map((b) => b.signal));
     expect(signals).toEqual(new Set(["metrics", "logs", "traces"]));

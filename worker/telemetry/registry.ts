@@ -1,3 +1,4 @@
+import type { AggregatorEnv } from "./aggregator/handoff-client.ts";
 import { parseTelemetryConfig, type TelemetryEnv } from "./config.ts";
 import { TelemetryPipeline } from "./pipeline.ts";
 
@@ -19,9 +20,12 @@ const rawKey = (env: TelemetryEnv, serviceName: string | undefined): string =>
  * The isolate's pipeline for this env, created on first use; null when telemetry is off
  * (no OTEL_EXPORTER_OTLP_ENDPOINT), so callers skip all work.
  */
-export function getPipeline(env: TelemetryEnv, serviceName?: string): TelemetryPipeline | null {
+export function getPipeline(env: TelemetryEnv & AggregatorEnv, serviceName?: string): TelemetryPipeline | null {
   const key = rawKey(env, serviceName);
-  if (current?.key === key) return current.pipeline;
+  if (current?.key === key) {
+    current.pipeline.aggregator = env.TELEMETRY_AGGREGATOR;
+    return current.pipeline;
+  }
   const config = parseTelemetryConfig(env);
   if (!config) {
     current = null;
@@ -29,6 +33,7 @@ export function getPipeline(env: TelemetryEnv, serviceName?: string): TelemetryP
   }
   if (serviceName) config.serviceName = serviceName;
   current = { key, pipeline: new TelemetryPipeline(config) };
+  current.pipeline.aggregator = env.TELEMETRY_AGGREGATOR;
   return current.pipeline;
 }
 
