@@ -17,6 +17,8 @@ export interface HeapUsage {
 export interface InspectorSession {
   /** Forces a full GC and reads the isolate's heap. */
   heapAfterGc(): Promise<HeapUsage>;
+  /** Any DevTools protocol command on the Worker's isolate (e.g. the Profiler domain), answered or rejected. */
+  call<T>(method: string, params?: object): Promise<T>;
   close(): void;
 }
 
@@ -44,8 +46,8 @@ export async function openInspector(inspectorPort: number, timeoutMs = 120_000):
     const text = data.toString();
     // Events (console lines, snapshot chunks, network) are the bulk of the traffic: only answers start with an id.
     if (!text.startsWith('{"id":')) return;
+    // workerd echoes some commands' method in the answer (Profiler.enable comes back as {id, method, params}).
     const msg = JSON.parse(text) as { id: number; method?: string; result?: unknown; error?: { message: string } };
-    if (msg.method) return;
     waiting.get(msg.id)?.(msg);
   });
   let nextId = 0;
@@ -74,6 +76,7 @@ export async function openInspector(inspectorPort: number, timeoutMs = 120_000):
       const usage = await answer<{ usedSize: number; totalSize: number }>(send("Runtime.getHeapUsage"), "Runtime.getHeapUsage");
       return { usedBytes: usage.usedSize, totalBytes: usage.totalSize };
     },
+    call: <T>(method: string, params?: object) => answer<T>(send(method, params), method),
     close: () => ws.close(),
   };
 }
