@@ -9,7 +9,8 @@ import { startOtlpProxy } from "../lib/otlp-proxy.ts";
 import { quantile } from "../lib/stats.ts";
 import type { BenchContext, Comparison, TargetCheck } from "../lib/types.ts";
 import { offVariant, onVariant } from "../lib/variants.ts";
-import { startWorker, type RunningWorker } from "../lib/wrangler-dev.ts";
+import { startWorkerd } from "../lib/workerd.ts";
+import type { RunningWorker } from "../lib/wrangler-dev.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 /** Time after the response in which the request's waitUntil work (cache fills, telemetry flush) is still its CPU. */
@@ -100,13 +101,15 @@ export const cpu: Comparison = {
     const results: RouteResult[] = [];
     try {
       for (const variant of [offVariant(api), onVariant(api, proxy.base, { OTEL_METRIC_EXPORT_INTERVAL: "1000", OTEL_TRACES_SAMPLER_ARG: "1" })]) {
-        const worker = await startWorker(variant, { cpus: ctx.cpus?.worker });
+        ctx.log(`cpu: ${variant.name}: ${perRoute + 1} requests of each route, one at a time`);
+        const worker = await startWorkerd(variant, { cpus: ctx.cpus?.worker });
+        let measured: RouteResult[];
         try {
-          ctx.log(`cpu: ${variant.name}: ${perRoute + 1} requests of each route, one at a time`);
-          results.push(...(await measureVariant(worker, perRoute)));
+          measured = await measureVariant(worker, perRoute);
         } finally {
           await worker.stop();
         }
+        results.push(...measured);
       }
     } finally {
       await proxy.close();
@@ -123,9 +126,10 @@ export const cpu: Comparison = {
       { name: `heaviest route's median CPU per request (upper bound) <= cpu_ms`, target: `<= ${limit} ms`, measured: `${num(heaviestMedian)} ms (${heaviest.route}, telemetry ${heaviest.variant})`, pass: heaviestMedian <= limit },
     ];
     const body = [
-      `Every route of the API, one request at a time against \`wrangler dev\` (the API bundle as deployed, ${perRoute} timed requests per route after its first), telemetry off and on (on: \`OTEL_METRIC_EXPORT_INTERVAL=1000\` and every trace sampled, so many timed requests carry a metrics, logs and traces flush in \`waitUntil\`).`,
+      `Every route of the API, one request at a time against the API bundle as deployed in one workerd (bench/lib/workerd.ts, no wrangler dev proxy; ${perRoute} timed requests per route after its first), telemetry off and on (on: \`OTEL_METRIC_EXPORT_INTERVAL=1000\` and every trace sampled, so many timed requests carry a metrics, logs and traces flush in \`waitUntil\`).`,
       `CPU is the Worker's workerd process's scheduler time (\`/proc/<pid>/task/*/schedstat\`, nanoseconds) from just before the request is sent until ${DRAIN_MS} ms after its response, when its \`waitUntil\` work has drained; requests are ${GAP_MS} ms apart so the write-behind alarm (the counter's own invocation on Cloudflare) falls between windows.`,
-      "This is an upper bound of what Cloudflare bills as the Worker's CPU time: locally the same process also runs the D1, KV and Cache API simulators, the Durable Objects and wrangler's dev middleware.",
+      "This is an upper bound of what Cloudflare bills as the Worker's CPU time: locally the same process (one thread) also runs the D1, KV and Cache API simulators and the Durable Objects.",
+      "V8's sampling profiler (bench/lib/cpu-profile.ts) cannot replace this for one request at a time: between requests workerd's thread is reported as `(program)`, not idle, so a profile of spaced requests charges the gaps to the Worker.",
       "",
       table(["route", "telemetry", "n", "median ms", "p90 ms", "p99 ms", "max ms", "first request ms"], rows),
       "",
