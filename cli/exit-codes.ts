@@ -19,4 +19,4 @@ export function worstStatus(statuses: readonly TriggerStatus[]): Status {
   return worst;
 }
 
-export const exitCodeFor = (status: Status): ExitCode => EXIT[status];
+export const exitCodeFor = (status: TriggerStatus): ExitCode => EXIT[status];

@@ -5,11 +5,13 @@ import { describeFailure } from "./errors.ts";
 import { EXIT } from "./exit-codes.ts";
 
 const EXIT_CODES_HELP = `
-Exit codes (Nagios plugin convention):
-  0  OK        every measured trigger below its warning threshold
-  1  WARNING   a warning threshold crossed: plan the migration
-  2  CRITICAL  a critical threshold crossed: migrate now
+Exit codes (Nagios plugin convention; for capacity, the migration verdict):
+  0  OK        no migration trigger fired
+  1  WARNING   a migration trigger crossed its warning threshold: plan the migration
+  2  CRITICAL  a migration trigger crossed its critical threshold: migrate now
   3  UNKNOWN   could not measure: bad arguments, unreachable source, missing credentials
+Service health (the error rate) is reported beside the verdict and never sets the
+exit code: it is an alert threshold, not a reason to migrate.
 
 Sizes use 1 GB = 10^9 bytes, as Cloudflare states its limits.
 `;

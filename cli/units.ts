@@ -36,6 +36,9 @@ export function formatCount(n: number): string {
 
 const trim = (n: number): string => String(Number(n.toFixed(2)));
 
+/** Four significant figures: a measured per-request average is an estimate, not 16 digits of fact. */
+export const formatSignificant = (n: number): string => (n === 0 ? "0" : String(Number(n.toPrecision(4))));
+
 export const formatUsd = (usd: number): string => `$${usd.toFixed(2)}`;
 
 export function formatValue(value: number | boolean | null, unit: string): string {

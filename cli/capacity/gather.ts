@@ -4,11 +4,15 @@ import { UserError } from "../errors.ts";
 import type { Progress } from "../output/progress.ts";
 import { CloudflareApi, credentialsFromEnv, fetchD1Analytics, fetchWorkerInvocations, type WorkerInvocations } from "../sources/cloudflare-api.ts";
 import { measureLocal, openLocalD1 } from "../sources/local-d1.ts";
-import { fetchWorkerSignals, instantQuery, prometheusFromEnv, QUERIES } from "../sources/prometheus.ts";
+import { instantQuery, prometheusFromEnv, QUERIES, type PrometheusOptions } from "../sources/prometheus.ts";
+import { fetchCapacitySignals } from "../sources/prometheus-signals.ts";
 import { readWorkerName, readWranglerConfig } from "../sources/wrangler-config.ts";
 import { readHistoryFile } from "./history-file.ts";
 import { loadNeeds } from "./needs.ts";
+import { RULE_WINDOWS } from "../../catalog/index.ts";
+import { projectPredictLinear } from "./projection.ts";
 import type { CapacityInput } from "./report.ts";
+import type { ThresholdOverrides } from "./triggers.ts";
 
 export interface CapacityOptions {
   source: "auto" | "local" | "cloudflare";
@@ -22,7 +26,9 @@ export interface CapacityOptions {
   needsFile?: string;
   countRows?: boolean;
   scriptName?: string;
+  environment?: string;
   now?: string;
+  overrides?: ThresholdOverrides;
 }
 
 export function parseNow(text: string | undefined): number {
@@ -112,15 +118,44 @@ export async function gatherCapacity(opts: CapacityOptions, ctx: CliContext, pro
     input.historyNote = `from ${opts.history}`;
   }
   if (prom) {
-    progress.step("Prometheus: write p95, write rate, error rate");
-    const s = await fetchWorkerSignals(prom);
-    input.writeP95Seconds = s.writeP95Seconds;
-    input.writesPerSecond = s.writesPerSecond ?? input.writesPerSecond;
-    input.errorRate = s.errorRate ?? input.errorRate;
-    if (input.usage30d.rowsRead === null) input.usage30d.rowsRead = await instantQuery(prom, QUERIES.rowsRead("30d"));
-    if (input.usage30d.rowsWritten === null) input.usage30d.rowsWritten = await instantQuery(prom, QUERIES.rowsWritten("30d"));
+    progress.step("Prometheus: write p95, write rate, error rate, size projection, 24 h usage");
+    await addPrometheus(input, prom, opts.environment);
   }
+  if (opts.overrides) input.overrides = opts.overrides;
   return input;
+}
+
+/**
+ * The Prometheus signals, or, when Prometheus cannot answer, a note of what that leaves unmeasured: the size and
+ * everything else already measured still make a report.
+ */
+async function addPrometheus(input: CapacityInput, prom: PrometheusOptions, environment: string | undefined): Promise<void> {
+  let s;
+  let rowsRead: number | null = null;
+  let rowsWritten: number | null = null;
+  try {
+    s = await fetchCapacitySignals(prom, environment);
+    if (input.usage30d.rowsRead === null) rowsRead = await instantQuery(prom, QUERIES.rowsRead("30d"));
+    if (input.usage30d.rowsWritten === null) rowsWritten = await instantQuery(prom, QUERIES.rowsWritten("30d"));
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    // Only triggers that no other source measured show the reason; the others keep their value.
+    input.sourceErrors = [...(input.sourceErrors ?? []), {
+      source: "prometheus", message: err.message, ...(err.hint ? { hint: err.hint } : {}),
+      affects: ["write_latency_p95", "write_rate", "error_rate", "d1_size_projection"],
+    }];
+    return;
+  }
+  input.writeP95Seconds = s.writeP95Seconds;
+  input.writesPerSecond = s.writesPerSecond ?? input.writesPerSecond;
+  input.errorRate = s.errorRate ?? input.errorRate;
+  input.prometheusSizeBytes = s.sizeBytes;
+  if (s.projection) {
+    input.projection = projectPredictLinear(s.projection.fittedNowBytes, s.projection.projectedBytes, s.projection.horizonSeconds, input.now, RULE_WINDOWS.projectionLookback);
+  }
+  if (s.usage24h) input.prometheusUsage = { environment: s.environment, d1_24h: s.usage24h };
+  if (rowsRead !== null) input.usage30d.rowsRead = rowsRead;
+  if (rowsWritten !== null) input.usage30d.rowsWritten = rowsWritten;
 }
 
 async function countRemoteRows(api: CloudflareApi, uuid: string): Promise<{ rows: number; tables: { name: string; rows: number }[] }> {

@@ -20,7 +20,9 @@ export interface Projection {
   /** Fitted size at `now`. */
   fittedBytesNow: number;
   interceptT: number;
-  method: "least-squares";
+  method: "least-squares" | "predict_linear";
+  /** predict_linear's lookback window (Prometheus projections only). */
+  lookback?: string;
 }
 
 /** Ordinary least squares of bytes on days; null with fewer than two distinct times. */
@@ -48,7 +50,20 @@ export function project(points: readonly SizePoint[], now: number): Projection |
   const sorted = [...points].sort((a, b) => a.t - b.t);
   const line = fitLine(sorted);
   if (!line) return null;
-  const fittedNow = line.at(now);
+  return projectLine(line.at(now), line.slopePerDay, now, { points: sorted.length, interceptT: sorted[0]!.t, method: "least-squares" });
+}
+
+/**
+ * Prometheus' own projection (the alert's predict_linear at 0 and at the horizon) as the same kind of line, so the
+ * report, the chart and the alert tell one story.
+ */
+export function projectPredictLinear(fittedNowBytes: number, projectedBytes: number, horizonSeconds: number, now: number, lookback: string): Projection {
+  const slope = (projectedBytes - fittedNowBytes) / (horizonSeconds / (DAY_MS / 1000));
+  return projectLine(fittedNowBytes, slope, now, { points: 0, interceptT: now, method: "predict_linear", lookback });
+}
+
+function projectLine(fittedNow: number, slopePerDay: number, now: number, how: Pick<Projection, "points" | "interceptT" | "method" | "lookback">): Projection {
+  const line = { slopePerDay };
   const daysTo = (target: number): number | null => {
     if (fittedNow >= target) return 0;
     if (line.slopePerDay <= 0) return null;
@@ -62,6 +77,6 @@ export function project(points: readonly SizePoint[], now: number): Projection |
     bytesPerDay: line.slopePerDay,
     daysToWarning: w, daysToCritical: c, daysToLimit: l,
     warningDate: date(w), criticalDate: date(c), limitDate: date(l),
-    points: sorted.length, fittedBytesNow: fittedNow, interceptT: sorted[0]!.t, method: "least-squares",
+    fittedBytesNow: fittedNow, ...how,
   };
 }

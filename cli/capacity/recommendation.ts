@@ -1,11 +1,6 @@
 import { MIGRATION_TARGETS, type MigrationTargetId } from "../../catalog/index.ts";
 import type { DeclaredNeeds, Trigger } from "./triggers.ts";
 
-/** Triggers of Recommendation 1 ("When to Migrate") and the limits behind them; error rate is an alert, not a reason to migrate. */
-const MIGRATION_TRIGGER_IDS = new Set([
-  "d1_size", "d1_rows", "write_latency_p95", "write_rate", "complex_transactions", "multi_region_writes", "d1_size_projection",
-]);
-
 export interface TargetAdvice {
   id: MigrationTargetId;
   name: string;
@@ -21,8 +16,10 @@ export interface Recommendation {
   targets: TargetAdvice[];
 }
 
-export function recommend(triggers: readonly Trigger[], needs: DeclaredNeeds): Recommendation {
-  const firing = triggers.filter((t) => MIGRATION_TRIGGER_IDS.has(t.id) && (t.status === "warning" || t.status === "critical")).map((t) => t.id);
+/** From the migration triggers only (evaluateTriggers); service health never recommends a migration. */
+export function recommend(triggers: readonly Trigger[], needs: DeclaredNeeds, failed: readonly string[] = []): Recommendation {
+  const firing = triggers.filter((t) => t.status === "warning" || t.status === "critical").map((t) => t.id);
+  const critical = triggers.some((t) => t.status === "critical");
   const migrate = firing.length > 0;
   const targets = MIGRATION_TARGETS.map((t, i): TargetAdvice => {
     const reasons: string[] = [t.fit];
@@ -38,7 +35,9 @@ export function recommend(triggers: readonly Trigger[], needs: DeclaredNeeds): R
   });
   const first = targets.find((t) => t.fits);
   const summary = migrate
-    ? `Plan migration now (${firing.join(", ")} fired)${first ? `: ${first.name} first` : ""}.`
-    : "Stay on D1: no migration trigger fired. Review monthly.";
+    ? `${critical ? "Migrate now" : "Plan the migration"} (${firing.join(", ")} fired)${first ? `: ${first.name} first` : ""}.`
+    : failed.length > 0
+      ? `No measured migration trigger fired, but ${failed.join(", ")} could not be measured: rerun when the source answers.`
+      : "Stay on D1: no migration trigger fired. Review monthly.";
   return { migrate, firing, summary, targets };
 }

@@ -1,14 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { D1_SIZE, ERROR_RATE, MIGRATION, ROWS_TRIGGER, WRITE_RATE_TRIGGER } from "../../catalog/index.ts";
 import { worstStatus } from "../exit-codes.ts";
-import { evaluateTriggers, type Measurements } from "./triggers.ts";
+import { evaluateHealth, evaluateTriggers, type Measurements } from "./triggers.ts";
 import { recommend } from "./recommendation.ts";
+import { parseOverrides } from "./overrides.ts";
 
 const base: Measurements = {
   sizeBytes: 1, rows: 1, writeP95Seconds: 0.001, writesPerSecond: 1, errorRate: 0,
   needs: { complexTransactions: false, multiRegionWrites: false }, projection: null,
 };
-const statusOf = (m: Partial<Measurements>, id: string) => evaluateTriggers({ ...base, ...m }).find((t) => t.id === id)!.status;
+const statusOf = (m: Partial<Measurements>, id: string) => {
+  const all = [...evaluateTriggers({ ...base, ...m }), ...evaluateHealth({ ...base, ...m })];
+  return all.find((t) => t.id === id)!.status;
+};
 
 describe("migration triggers at their boundaries", () => {
   const cases: Array<[string, keyof Measurements, number, number | null]> = [
@@ -55,10 +59,28 @@ describe("migration triggers at their boundaries", () => {
     expect(rec.targets.map((t) => [t.id, t.fits])).toEqual([["turso", true], ["planetscale", false], ["neon", false]]);
   });
 
-  it("an error-rate alert alone does not recommend migrating", () => {
-    const triggers = evaluateTriggers({ ...base, errorRate: ERROR_RATE.critical.value * 2 });
-    expect(worstStatus(triggers.map((t) => t.status))).toBe("critical");
+  it("the error rate is service health: never a migration trigger, never the verdict", () => {
+    const m = { ...base, errorRate: ERROR_RATE.critical.value * 2 };
+    expect(evaluateHealth(m).map((t) => [t.id, t.status])).toEqual([["error_rate", "critical"]]);
+    const triggers = evaluateTriggers(m);
+    expect(triggers.map((t) => t.id)).not.toContain("error_rate");
+    expect(worstStatus(triggers.map((t) => t.status))).toBe("ok");
     expect(recommend(triggers, base.needs).migrate).toBe(false);
+  });
+
+  it("-w/-c ranges in the plugin format replace the catalog's thresholds", () => {
+    const overrides = parseOverrides(["4GB", "write_latency_p95=40ms"], ["d1_size=6e9"]);
+    const t = (sizeBytes: number, writeP95Seconds = 0.001) => evaluateTriggers({ ...base, sizeBytes, writeP95Seconds, overrides });
+    expect(t(4e9)[0]!.status).toBe("ok");
+    expect(t(4e9 + 1)[0]).toMatchObject({ status: "warning", warning: 4e9, warningRange: "4000000000", critical: 6e9, criticalRange: "6000000000" });
+    expect(t(6e9 + 1)[0]!.status).toBe("critical");
+    expect(t(1, 0.041).find((x) => x.id === "write_latency_p95")!.status).toBe("warning");
+    // @10:20 alerts inside the range; 10: alerts below 10.
+    expect(evaluateTriggers({ ...base, sizeBytes: 15, overrides: parseOverrides(["@10:20"]) })[0]!.status).toBe("warning");
+    expect(evaluateTriggers({ ...base, sizeBytes: 5, overrides: parseOverrides(["10:"]) })[0]!.status).toBe("warning");
+    expect(evaluateTriggers({ ...base, sizeBytes: 50, overrides: parseOverrides(["10:"]) })[0]!.status).toBe("ok");
+    expect(() => parseOverrides(["bogus=1"])).toThrow(/unknown threshold name "bogus"/);
+    expect(() => parseOverrides(["5 parsecs"])).toThrow(/invalid threshold range/);
   });
 
   it("unknown triggers neither raise nor lower the overall status", () => {

@@ -8,8 +8,8 @@ import { renderJson } from "../output/json.ts";
 import { markdownTable } from "../output/markdown.ts";
 import { renderTable } from "../output/table.ts";
 import { checkOutputFile } from "../io/output-file.ts";
-import { checkPromDuration, prometheusFromEnv } from "../sources/prometheus.ts";
-import { formatBytes, formatCount, formatUsd, parseCount, parseNonNegative } from "../units.ts";
+import { checkPromDuration, instantQuery, prometheusFromEnv, QUERIES } from "../sources/prometheus.ts";
+import { formatBytes, formatCount, formatSignificant, formatUsd, parseCount, parseNonNegative } from "../units.ts";
 import { addOutputOptions, examples, resolveFormat, type OutputOptions } from "./common.ts";
 
 const FLAG: Record<keyof PerRequest, string> = {
@@ -18,7 +18,7 @@ const FLAG: Record<keyof PerRequest, string> = {
 
 interface CostOpts extends OutputOptions {
   requests: string;
-  storage: string;
+  storage?: string;
   serverCost: string;
   prometheusUrl?: string;
   window: string;
@@ -29,7 +29,7 @@ export function makeCostCommand(ctx: CliContext): Command {
   const cmd = new Command("cost")
     .description("Monthly Cloudflare cost for a request volume, line by line, beside the document's projection table and the break-even")
     .option("-r, --requests <n>", "requests per month (K/M/B suffixes)", "100M")
-    .option("--storage <bytes>", "D1 storage in bytes (K/M/B suffixes)", "0")
+    .option("--storage <bytes>", "D1 storage in bytes (K/M/B suffixes; default: the size Prometheus measured with --prometheus-url, else 0)")
     .option("--server-cost <usd>", "monthly cost of traditional hosting for the break-even", String(BREAK_EVEN.defaultServerMonthly.value))
     .option("--prometheus-url <url>", "measure per-request usage from the Worker's metrics instead of the defaults")
     .option("--window <range>", "Prometheus window for measured per-request usage", "7d");
@@ -45,7 +45,7 @@ export function makeCostCommand(ctx: CliContext): Command {
     checkOutputFile(opts.output, ctx.cwd);
     const window = checkPromDuration(opts.window, "--window");
     const requests = parseCount(opts.requests, "--requests");
-    const storage = parseCount(opts.storage, "--storage");
+    const flagStorage = opts.storage === undefined ? null : parseCount(opts.storage, "--storage");
     const serverCost = parseNonNegative(opts.serverCost, "--server-cost");
     const flags: Partial<PerRequest> = {};
     for (const k of PER_REQUEST_KEYS) {
@@ -53,7 +53,11 @@ export function makeCostCommand(ctx: CliContext): Command {
       const v = opts[camel];
       if (typeof v === "string") flags[k] = parseNonNegative(v, `--${FLAG[k]}`);
     }
-    const per = await resolvePerRequest(flags, prometheusFromEnv(opts.prometheusUrl, ctx.env), window);
+    const prom = prometheusFromEnv(opts.prometheusUrl, ctx.env);
+    const per = await resolvePerRequest(flags, prom, window);
+    const measuredStorage = flagStorage === null && prom ? await instantQuery(prom, QUERIES.size) : null;
+    const storage = flagStorage ?? measuredStorage ?? 0;
+    const storageSource = flagStorage !== null ? "given with --storage" : measuredStorage !== null ? "measured: Prometheus d1_database_size_bytes" : "not measured: 0 B (give --storage or --prometheus-url)";
     const estimate = estimateCost(requests, per.values, storage);
     const comparison = compareWithDocument(per.values, storage);
     const breakEven = {
@@ -64,7 +68,7 @@ export function makeCostCommand(ctx: CliContext): Command {
       documentRequests: BREAK_EVEN.requestsPerMonth.value,
       premium: BREAK_EVEN.simplicityPremium,
     };
-    const result = { requestsPerMonth: requests, perRequest: per, estimate, documentProjections: comparison, breakEven, prices: PRICES };
+    const result = { requestsPerMonth: requests, storage: { bytes: storage, source: storageSource }, perRequest: per, estimate, documentProjections: comparison, breakEven, prices: PRICES };
     ctx.exitCode = EXIT.ok;
     if (format === "json") return emit(ctx, renderJson(result), opts.output);
 
@@ -72,7 +76,7 @@ export function makeCostCommand(ctx: CliContext): Command {
     const amount = (n: number, unit: string) => (unit === "bytes" ? formatBytes(n) : formatCount(n));
     const lineRows = estimate.lines.map((l) => [l.item, amount(l.usage, l.unit), amount(l.included, l.unit), amount(l.billable, l.unit), l.priceUnit ? `${l.unitPrice} ${l.priceUnit}` : "", formatUsd(l.usd)]);
     const lineHeaders = ["Line", "Usage", "Included", "Billable", "Price", "Cost"];
-    const perRows = PER_REQUEST_KEYS.map((k) => [k, String(per.values[k]), per.provenance[k], per.reasons[k]]);
+    const perRows = PER_REQUEST_KEYS.map((k) => [k, formatSignificant(per.values[k]), per.provenance[k], per.reasons[k]]);
     const cmpRows = comparison.map((r) => [r.scale, formatCount(r.requestsPerMonth), r.documentNote, formatUsd(r.computedUsd), r.agrees ? "agrees" : `DISAGREES: ${r.note}`]);
     const be = breakEven;
     const beText = [
@@ -83,7 +87,7 @@ export function makeCostCommand(ctx: CliContext): Command {
     if (format === "markdown") {
       const md = [
         `# Monthly Cloudflare cost at ${formatCount(requests)} requests (${estimate.plan} plan): ${formatUsd(estimate.totalUsd)}`, "",
-        markdownTable(lineHeaders, lineRows), "", "## Per-request assumptions", "", markdownTable(["Input", "Value", "Source", "Why"], perRows), "",
+        markdownTable(lineHeaders, lineRows), "", `D1 storage ${formatBytes(storage)}: ${storageSource}.`, "", "## Per-request assumptions", "", markdownTable(["Input", "Value", "Source", "Why"], perRows), "",
         "## The document's projection table", "", markdownTable(["Scale", "Requests/mo", "Document", "Computed", "Check"], cmpRows), "",
         "## Break-even", "", ...beText.map((t) => `- ${t}`), "",
       ];
@@ -91,7 +95,7 @@ export function makeCostCommand(ctx: CliContext): Command {
     }
     const out = [
       `${c.bold(`Monthly Cloudflare cost at ${formatCount(requests)} requests/month`)} (${estimate.plan} plan): ${c.bold(formatUsd(estimate.totalUsd))}`, "",
-      renderTable(lineHeaders, lineRows, ["l", "r", "r", "r", "l", "r"]), "",
+      renderTable(lineHeaders, lineRows, ["l", "r", "r", "r", "l", "r"]), `D1 storage ${formatBytes(storage)}: ${storageSource}.`, "",
       c.bold("Per-request assumptions"), renderTable(["Input", "Value", "Source", "Why"], perRows), "",
       c.bold("The document's projection table (Recommendation 5) vs computed"),
       renderTable(["Scale", "Requests/mo", "Document", "Computed", "Check"], cmpRows.map((r) => [...r.slice(0, 4), r[4]!.startsWith("DIS") ? c.yellow(r[4]!) : c.green(r[4]!)]), ["l", "r", "l", "r", "l"]), "",

@@ -1,5 +1,6 @@
 import type { CapacityReport } from "../capacity/report.ts";
 import type { Trigger } from "../capacity/triggers.ts";
+import type { D1Usage } from "../sources/cloudflare-api.ts";
 import { formatBytes, formatCount, formatUsd, formatValue } from "../units.ts";
 
 /** The cells every report format shows, so text, markdown and HTML never disagree. */
@@ -29,27 +30,39 @@ export function projectionLines(r: CapacityReport): [string, string][] {
   if (!p) return [["Projection", `none: needs 2+ size points with distinct dates (have ${r.history.points.length}; ${r.history.note})`]];
   const when = (days: number | null, date: string | null) => (days === null ? "never at this rate" : days === 0 ? "already reached" : `in ${days.toFixed(1)} days (${date})`);
   return [
-    ["Growth", `${formatBytes(p.bytesPerDay)}/day (${Math.round(p.bytesPerDay)} bytes/day; least squares over ${p.points} points, ${r.history.note})`],
-    ["5 GB warning", when(p.daysToWarning, p.warningDate)],
-    ["8 GB critical", when(p.daysToCritical, p.criticalDate)],
-    ["10 GB limit", when(p.daysToLimit, p.limitDate)],
+    ["Growth", `${formatBytes(p.bytesPerDay)}/day (${Math.round(p.bytesPerDay)} bytes/day; ${p.method === "predict_linear" ? `Prometheus predict_linear over ${p.lookback}, as the MoltsecretMigrationSizeProjection alert` : `least squares over ${p.points} points, ${r.history.note}`})`],
+    [`${formatBytes(r.thresholds.warningBytes)} warning`, when(p.daysToWarning, p.warningDate)],
+    [`${formatBytes(r.thresholds.criticalBytes)} critical`, when(p.daysToCritical, p.criticalDate)],
+    [`${formatBytes(r.thresholds.limitBytes)} limit`, when(p.daysToLimit, p.limitDate)],
+  ];
+}
+
+/** Sources that were asked for and did not answer, and sources that disagree: said before any figure is read. */
+export function noteLines(r: CapacityReport): string[] {
+  return [
+    ...r.unmeasured.map((e) => `Not measured: ${e.message} (${e.affects.join(", ")} unknown)${e.hint ? `; ${e.hint}` : ""}`),
+    ...r.warnings.map((w) => `Warning: ${w}`),
   ];
 }
 
 export function costLines(r: CapacityReport): string[] {
-  const lines = r.cost.lines.map((l) => `${l.item}: ${formatUsd(l.usd)}`);
+  // A line whose usage was not measured has no cost to show: "$0.00" beside "not measured" reads as free.
+  const unmeasured = new Set(r.cost.unmeasured);
+  const lines = r.cost.lines.map((l) => `${l.item}: ${unmeasured.has(l.item) ? "not measured" : formatUsd(l.usd)}`);
   lines.push(`Total: ${formatUsd(r.cost.monthUsd)}/month${r.cost.unmeasured.length ? ` (not measured: ${r.cost.unmeasured.join(", ")})` : ""}`);
   return lines;
 }
 
 /** Traffic from Cloudflare's analytics, when that was the source. */
+const d1Usage = (x: D1Usage) => `${formatCount(x.readQueries)} read / ${formatCount(x.writeQueries)} write queries; ${formatCount(x.rowsRead)} rows read, ${formatCount(x.rowsWritten)} rows written`;
+
 export function usageLines(r: CapacityReport): [string, string][] {
+  const lines: [string, string][] = [];
+  const pu = r.prometheusUsage;
+  if (pu) lines.push([`D1 24h (Prometheus${pu.environment ? `, ${pu.environment}` : ""})`, d1Usage(pu.d1_24h)]);
   const u = r.usage;
-  if (!u) return [];
-  const lines: [string, string][] = (["24h", "7d", "30d"] as const).map((w) => {
-    const x = u.d1[w];
-    return [`D1 ${w}`, `${formatCount(x.readQueries)} read / ${formatCount(x.writeQueries)} write queries; ${formatCount(x.rowsRead)} rows read, ${formatCount(x.rowsWritten)} rows written`];
-  });
+  if (!u) return lines;
+  for (const w of ["24h", "7d", "30d"] as const) lines.push([`D1 ${w}${pu ? " (Cloudflare)" : ""}`, d1Usage(u.d1[w])]);
   if (u.peakWriteMinute) lines.push(["Busiest write minute", u.peakWriteMinute]);
   if (u.worker) {
     const w = u.worker;

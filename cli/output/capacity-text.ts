@@ -1,7 +1,8 @@
 import type { ChalkInstance } from "chalk";
 import type { CapacityReport } from "../capacity/report.ts";
 import { paintStatus } from "./color.ts";
-import { costLines, databaseLines, projectionLines, TRIGGER_HEADERS, triggerCells, usageLines } from "./capacity-rows.ts";
+import { costLines, databaseLines, noteLines, projectionLines, TRIGGER_HEADERS, triggerCells, usageLines } from "./capacity-rows.ts";
+import { pluginLine } from "./plugin-line.ts";
 import { renderTable } from "./table.ts";
 
 const kv = (c: ChalkInstance, rows: [string, string][]) => {
@@ -10,18 +11,21 @@ const kv = (c: ChalkInstance, rows: [string, string][]) => {
 };
 
 export function renderCapacityText(r: CapacityReport, c: ChalkInstance): string {
-  const out: string[] = [];
+  const out: string[] = [pluginLine(r), ""];
   out.push(`${c.bold("MoltSecret capacity")}: ${paintStatus(c, r.status)}  (${r.generatedAt})`, "");
+  const notes = noteLines(r);
+  if (notes.length) out.push(...notes.map((n) => c.yellow(n)), "");
   out.push(kv(c, databaseLines(r)), "");
-  out.push(c.bold("Migration triggers (Recommendation 1)"));
-  out.push(renderTable(TRIGGER_HEADERS, r.triggers.map((t) => {
+  const table = (rows: CapacityReport["triggers"]) => renderTable(TRIGGER_HEADERS, rows.map((t) => {
     const cells = triggerCells(t);
     cells[1] = paintStatus(c, t.status);
     return cells;
-  }), ["l", "l", "r", "r", "r", "l"]), "");
+  }), ["l", "l", "r", "r", "r", "l"]);
+  out.push(c.bold("Migration triggers (Recommendation 1): the verdict and the exit code"), table(r.triggers), "");
+  out.push(c.bold(`Service health: ${r.health.status.toUpperCase()} (${r.health.note})`), table(r.health.checks), "");
   out.push(c.bold("Growth projection"), kv(c, projectionLines(r)), "");
   const usage = usageLines(r);
-  if (usage.length) out.push(c.bold("Usage (Cloudflare analytics)"), kv(c, usage), "");
+  if (usage.length) out.push(c.bold("Usage"), kv(c, usage), "");
   out.push(c.bold("Recommendation"), r.recommendation.summary);
   for (const t of r.recommendation.targets) out.push(`  ${t.rank}. ${t.name}: ${t.fits ? c.green("fits") : c.red("does not fit")}: ${t.reason}`);
   out.push("", c.bold("This month's cost at current usage"));

@@ -64,11 +64,15 @@ describe("capacity --source cloudflare against the documented REST and GraphQL s
     expect(report.cost.lines.find((l) => l.item === "D1 rows written")!.billable).toBe(90_000_000 - 50_000_000);
   });
 
-  it("reads the Worker's error rate from workersInvocationsAdaptive and shows the traffic", async () => {
+  it("reads the Worker's error rate from workersInvocationsAdaptive (service health, not the exit code) and shows the traffic", async () => {
     cf.workers["moltsecret-api"] = { requests1h: 10_000, errors1h: 300, requests30d: 9_000_000, errors30d: 9_000, cpuTimeUs30d: 18_000_000_000 };
     const { code, stdout, stderr } = await runCli(["capacity", "--now", NOW], env(), REPO);
-    expect(code).toBe(1);
-    expect(stderr).toBe("CAPACITY WARNING: Error rate 3.00% is above warning 1.00%\n");
+    expect(code).toBe(0);
+    expect(stderr).toBe("");
+    expect(stdout).toMatch(/^Service health: WARNING/m);
+    expect(stdout).toMatch(/^error_rate\s+WARNING\s+3\.00%/m);
+    // wrangler d1 info's 24 h figures, from the same analytics.
+    expect(stdout).toMatch(/D1 24h\s+300K read \/ 100K write queries; 1\.33B rows read, 3M rows written/);
     expect(stdout).toMatch(/Worker moltsecret-api 30d\s+9M requests, 9K errors, 2\.00 ms CPU per request/);
     expect(stdout).toMatch(/D1 30d\s+9M read \/ 3M write queries; 40B rows read, 90M rows written/);
     // 9M requests and 18,000 s of CPU fit the Paid plan's allowances: the Worker adds only its $5 base.
@@ -97,7 +101,10 @@ describe("capacity --source cloudflare against the documented REST and GraphQL s
   it("a refused token (403) is UNKNOWN with a one-line reason and a hint", async () => {
     const { code, stdout, stderr } = await runCli(["capacity", "--database", "moltsecret"], env({ CLOUDFLARE_API_TOKEN: "wrong" }));
     expect(code).toBe(3);
-    expect(stdout).toBe("");
+    // The plugin's status line, always: a monitoring system shows why.
+    expect(stdout).toBe("CAPACITY UNKNOWN: Cloudflare API refused the token (HTTP 403): Authentication error (code 10000)\n");
+    const json = await runCli(["capacity", "--json", "--database", "moltsecret"], env({ CLOUDFLARE_API_TOKEN: "wrong" }));
+    expect(JSON.parse(json.stdout)).toEqual({ status: "unknown", error: { message: expect.stringMatching(/^Cloudflare API refused the token/), hint: expect.stringMatching(/D1 > Read/) } });
     const lines = stderr.trim().split("\n");
     expect(lines).toHaveLength(2);
     expect(lines[0]).toBe("moltsecret: Cloudflare API refused the token (HTTP 403): Authentication error (code 10000)");

@@ -1,4 +1,3 @@
-import { ATTR, METRICS, promLabel, promName } from "../../catalog/index.ts";
 import { UserError } from "../errors.ts";
 import { checkCredential } from "../io/credentials.ts";
 
@@ -53,24 +52,22 @@ function describeAnswer(res: Response, text: string, body: unknown): string {
   return start ? `${type}: ${start}` : `an empty ${type} body`;
 }
 
-const op = promLabel(ATTR.d1OperationType);
-const status = promLabel(ATTR.status);
+/** The CLI's PromQL: the alert rules' scope and the shared builders, so `capacity` and the alerts read the same numbers. */
+export { QUERIES, SIGNALS } from "./prometheus-queries.ts";
 
-/** The PromQL the CLI runs, built from the catalog's metric definitions so the names match what the Worker exports. */
-export const QUERIES = {
-  writeP95: `histogram_quantile(0.95, sum by (le) (rate(${promName(METRICS.d1QueryDuration)}_bucket{${op}="write"}[1h])))`,
-  peakWriteRate: `max_over_time(sum(rate(${promName(METRICS.d1Queries)}{${op}="write"}[5m]))[1d:5m])`,
-  errorRate: `sum(rate(${promName(METRICS.httpServerDuration)}_count{${status}=~"5.."}[1h])) / sum(rate(${promName(METRICS.httpServerDuration)}_count[1h]))`,
-  requests: (w: string) => `sum(increase(${promName(METRICS.httpServerDuration)}_count[${w}]))`,
-  rowsRead: (w: string) => `sum(increase(${promName(METRICS.d1RowsRead)}[${w}]))`,
-  rowsWritten: (w: string) => `sum(increase(${promName(METRICS.d1RowsWritten)}[${w}]))`,
-  kvLookups: (w: string) => `sum(increase(${promName(METRICS.cacheLookups)}{${promLabel(ATTR.cacheLayer)}="kv"}[${w}]))`,
-  cpuMsSum: (w: string) => `sum(increase(${promName(METRICS.workerCpuTime)}_sum[${w}]))`,
-  cpuMsCount: (w: string) => `sum(increase(${promName(METRICS.workerCpuTime)}_count[${w}]))`,
-};
+export interface Sample {
+  labels: Record<string, string>;
+  value: number;
+}
 
 /** One instant query; null when the result is empty or not a number (metric not exported yet). */
 export async function instantQuery(p: PrometheusOptions, query: string, fetchImpl: typeof fetch = fetch): Promise<number | null> {
+  const samples = await instantVector(p, query, fetchImpl);
+  return samples[0]?.value ?? null;
+}
+
+/** Every series of an instant query with a finite value (a scalar answers as one unlabelled sample). */
+export async function instantVector(p: PrometheusOptions, query: string, fetchImpl: typeof fetch = fetch): Promise<Sample[]> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (p.bearerToken) headers.authorization = `Bearer ${p.bearerToken}`;
   else if (p.user || p.password) headers.authorization = `Basic ${Buffer.from(`${p.user ?? ""}:${p.password ?? ""}`).toString("base64")}`;
@@ -80,7 +77,8 @@ export async function instantQuery(p: PrometheusOptions, query: string, fetchImp
   try {
     res = await fetchImpl(`${endpoint.href}?${new URLSearchParams({ query })}`, { headers, signal: AbortSignal.timeout(30_000) });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+    const c = (err as { cause?: { code?: string; message?: string } }).cause;
+    const cause = c?.code ?? c?.message ?? (err as Error).name;
     throw new UserError(`Prometheus unreachable at ${printable(new URL(p.url))} (${cause})`, { hint: "check --prometheus-url and that Prometheus is running", cause: err });
   }
   if (res.status === 401 || res.status === 403) {
@@ -99,25 +97,11 @@ export async function instantQuery(p: PrometheusOptions, query: string, fetchImp
     });
   }
   const { resultType, result } = body.data;
-  let raw: string | undefined;
-  if (resultType === "scalar") raw = (result as [number, string])[1];
-  else if (resultType === "vector") raw = (result as Array<{ value: [number, string] }>)[0]?.value[1];
-  if (raw === undefined) return null;
-  const n = Number(raw);
-  return Number.isFinite(n) ? n : null;
+  const samples: Sample[] = [];
+  if (resultType === "scalar") samples.push({ labels: {}, value: Number((result as [number, string])[1]) });
+  else if (resultType === "vector") {
+    for (const r of result as Array<{ metric?: Record<string, string>; value: [number, string] }>) samples.push({ labels: r.metric ?? {}, value: Number(r.value[1]) });
+  }
+  return samples.filter((x) => Number.isFinite(x.value));
 }
 
-export interface WorkerSignals {
-  writeP95Seconds: number | null;
-  writesPerSecond: number | null;
-  errorRate: number | null;
-}
-
-export async function fetchWorkerSignals(p: PrometheusOptions, fetchImpl?: typeof fetch): Promise<WorkerSignals> {
-  const [writeP95Seconds, writesPerSecond, errorRate] = await Promise.all([
-    instantQuery(p, QUERIES.writeP95, fetchImpl),
-    instantQuery(p, QUERIES.peakWriteRate, fetchImpl),
-    instantQuery(p, QUERIES.errorRate, fetchImpl),
-  ]);
-  return { writeP95Seconds, writesPerSecond, errorRate };
-}

@@ -22,7 +22,16 @@ export interface Traffic {
   rowsReadPerRequest: number;
   rowsWrittenPerRequest: number;
   hours: number;
+  /** Read statements per second. */
+  readsPerSecond?: number;
+  /** d1_database_size_bytes: the size at the end of the window and its growth per day. */
+  size?: { endBytes: number; bytesPerDay: number };
+  /** deployment.environment.name on every series, as the OTLP gateway promotes it. */
+  environment?: string;
 }
+
+/** The label every backfilled series carries when Traffic.environment is set. */
+export const ENV = promLabel(ATTR.environment);
 
 const STEP_S = 15;
 
@@ -31,33 +40,43 @@ export function openMetrics(t: Traffic, nowS: number): string {
   const op = promLabel(ATTR.d1OperationType);
   const status = promLabel(ATTR.status);
   const d1Dur = promName(METRICS.d1QueryDuration);
+  const clientDur = promName(METRICS.d1ClientDuration);
+  const sizeName = promName(METRICS.d1DatabaseSize);
+  const envLabel = t.environment ? `${ENV}="${t.environment}",` : "";
   const httpDur = promName(METRICS.httpServerDuration);
   const queries = promName(METRICS.d1Queries).replace(/_total$/, "");
   const rowsRead = promName(METRICS.d1RowsRead).replace(/_total$/, "");
   const rowsWritten = promName(METRICS.d1RowsWritten).replace(/_total$/, "");
   const end = nowS - 30;
   const start = end - t.hours * 3600;
-  const lines: Record<string, string[]> = { d1Dur: [], http: [], queries: [], rowsRead: [], rowsWritten: [] };
+  const lines: Record<string, string[]> = { d1Dur: [], clientDur: [], http: [], queries: [], rowsRead: [], rowsWritten: [], size: [] };
   for (let ts = start, i = 0; ts <= end; ts += STEP_S, i++) {
     const elapsed = i * STEP_S;
     const writes = t.writesPerSecond * elapsed;
-    let cum = 0;
-    for (const b of t.writeLatency) {
-      cum += b.fraction;
-      lines.d1Dur!.push(`${d1Dur}_bucket{${op}="write",le="${b.le}"} ${Math.round(writes * cum)} ${ts}`);
+    // The same latency distribution for D1's own execution time and for the Worker-side call duration.
+    for (const [key, name] of [["d1Dur", d1Dur], ["clientDur", clientDur]] as const) {
+      let cum = 0;
+      for (const b of t.writeLatency) {
+        cum += b.fraction;
+        lines[key]!.push(`${name}_bucket{${envLabel}${op}="write",le="${b.le}"} ${Math.round(writes * cum)} ${ts}`);
+      }
+      lines[key]!.push(`${name}_bucket{${envLabel}${op}="write",le="+Inf"} ${Math.round(writes)} ${ts}`, `${name}_count{${envLabel}${op}="write"} ${Math.round(writes)} ${ts}`, `${name}_sum{${envLabel}${op}="write"} ${(writes * 0.03).toFixed(3)} ${ts}`);
     }
-    lines.d1Dur!.push(`${d1Dur}_bucket{${op}="write",le="+Inf"} ${Math.round(writes)} ${ts}`, `${d1Dur}_count{${op}="write"} ${Math.round(writes)} ${ts}`, `${d1Dur}_sum{${op}="write"} ${(writes * 0.03).toFixed(3)} ${ts}`);
+    if (t.size) lines.size!.push(`${sizeName}${t.environment ? `{${ENV}="${t.environment}"}` : ""} ${Math.round(t.size.endBytes - (t.size.bytesPerDay * (end - ts)) / 86_400)} ${ts}`);
     const requests = t.requestsPerSecond * elapsed;
     for (const [code, share] of [["200", 1 - t.errorRatio], ["500", t.errorRatio]] as const) {
       const n = Math.round(requests * share);
-      lines.http!.push(`${httpDur}_bucket{${status}="${code}",le="+Inf"} ${n} ${ts}`, `${httpDur}_count{${status}="${code}"} ${n} ${ts}`, `${httpDur}_sum{${status}="${code}"} ${(n * 0.01).toFixed(3)} ${ts}`);
+      lines.http!.push(`${httpDur}_bucket{${envLabel}${status}="${code}",le="+Inf"} ${n} ${ts}`, `${httpDur}_count{${envLabel}${status}="${code}"} ${n} ${ts}`, `${httpDur}_sum{${envLabel}${status}="${code}"} ${(n * 0.01).toFixed(3)} ${ts}`);
     }
-    lines.queries!.push(`${queries}_total{${op}="write"} ${Math.round(writes)} ${ts}`);
-    lines.rowsRead!.push(`${rowsRead}_total{${op}="read"} ${Math.round(requests * t.rowsReadPerRequest)} ${ts}`);
-    lines.rowsWritten!.push(`${rowsWritten}_total{${op}="write"} ${Math.round(requests * t.rowsWrittenPerRequest)} ${ts}`);
+    lines.queries!.push(`${queries}_total{${envLabel}${op}="write"} ${Math.round(writes)} ${ts}`);
+    if (t.readsPerSecond) lines.queries!.push(`${queries}_total{${envLabel}${op}="read"} ${Math.round(t.readsPerSecond * elapsed)} ${ts}`);
+    lines.rowsRead!.push(`${rowsRead}_total{${envLabel}${op}="read"} ${Math.round(requests * t.rowsReadPerRequest)} ${ts}`);
+    lines.rowsWritten!.push(`${rowsWritten}_total{${envLabel}${op}="write"} ${Math.round(requests * t.rowsWrittenPerRequest)} ${ts}`);
   }
   return [
     `# TYPE ${d1Dur} histogram`, ...lines.d1Dur!,
+    `# TYPE ${clientDur} histogram`, ...lines.clientDur!,
+    ...(t.size ? [`# TYPE ${sizeName} gauge`, ...lines.size!] : []),
     `# TYPE ${httpDur} histogram`, ...lines.http!,
     `# TYPE ${queries} counter`, ...lines.queries!,
     `# TYPE ${rowsRead} counter`, ...lines.rowsRead!,

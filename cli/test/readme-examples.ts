@@ -6,6 +6,8 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ENV_LABEL } from "../../dashboards/promql/index.ts";
+import { SIGNALS } from "../sources/prometheus-queries.ts";
 import { createMigratedState, fillSecrets, REPO } from "./local-d1-fixture.ts";
 
 const DEMO = "/tmp/moltsecret-demo";
@@ -28,11 +30,12 @@ const capJson = sh(["capacity", ...demo, "--json"]);
 const r = JSON.parse(capJson.out);
 const excerpt = JSON.stringify({ status: r.status, source: r.source, database: { name: r.database.name, id: r.database.id, sizeBytes: r.database.sizeBytes, numTables: r.database.numTables }, triggers: [r.triggers[0]], projection: { bytesPerDay: r.projection.bytesPerDay, daysToWarning: r.projection.daysToWarning, daysToCritical: r.projection.daysToCritical, daysToLimit: r.projection.daysToLimit }, recommendation: { migrate: r.recommendation.migrate, targets: r.recommendation.targets.map((t: { id: string; fits: boolean }) => ({ id: t.id, fits: t.fits })) } }, null, 2);
 const warn = sh(["capacity", ...demo, "--need", "multi-region-writes", "-q"]);
+const plugin = sh(["capacity", ...demo, "-w", "20MB", "-c", "100MB"]);
 const cost = sh(["cost", "--requests", "100M"]);
 const plan = sh(["migrate", "plan", "--to", "planetscale"]);
 const run = sh(["migrate", "run", "--to", `file:${COPY}`, ...demo, "-q"]);
 const helps = ["capacity", "cost", "migrate plan", "migrate run"].map((c) => [c, sh([...c.split(" "), "--help"]).out] as const);
-const recLines = warn.out.split("\n").filter((l) => /^(Plan migration|  \d\.)/.test(l)).join("\n");
+const recLines = warn.out.split("\n").filter((l) => /^(Plan the migration|Migrate now|  \d\.)/.test(l)).join("\n");
 const planHead = plan.out.split("\n").slice(0, 12).join("\n");
 const md = `
 \`moltsecret\` answers the capacity planner's and on-call's questions about D1 (Recommendations 1 and 5 of the source document): how close the database is to its limits, when it will get there, whether to start migrating and where to, what the month costs, and it performs the move to libSQL. It runs straight from a clone (\`bin/moltsecret.js\` registers tsx and loads \`cli/main.ts\`; no build step):
@@ -45,12 +48,18 @@ Every threshold, limit, price and free allowance comes from [\`catalog/\`](catal
 
 | Code | Status | Meaning |
 | --- | --- | --- |
-| 0 | OK | every measured trigger is below its warning threshold (\`migrate run\`: copied and verified) |
-| 1 | WARNING | a warning threshold is crossed or a declared need fires: plan the migration |
-| 2 | CRITICAL | a critical threshold is crossed (\`migrate run\`: counts or checksums differ) |
-| 3 | UNKNOWN | could not measure: bad arguments, unreachable source, refused token, unknown database |
+| 0 | OK | no migration trigger fired (\`migrate run\`: copied and verified) |
+| 1 | WARNING | a migration trigger crossed its warning threshold or a declared need fires: plan the migration |
+| 2 | CRITICAL | a migration trigger crossed its critical threshold: migrate now (\`migrate run\`: counts or checksums differ) |
+| 3 | UNKNOWN | could not measure: bad arguments, unreachable source, refused token, unknown database; or a requested source (\`--prometheus-url\`) did not answer and nothing measured fired |
 
-On WARNING/CRITICAL one line \`CAPACITY <STATUS>: <messages>\` goes to stderr; on UNKNOWN one line \`moltsecret: <reason>\` plus a \`hint:\` line. Triggers that could not be measured (no Prometheus given) show \`UNKNOWN\` in the report but do not change the exit code.
+The exit code is the **migration verdict** only. The error rate is **service health**: an alert threshold, shown in its own table and never a reason to migrate, so a 20% error rate on a small, fast database exits 0 with \`Service health: CRITICAL\` in the report. A source that was asked for and did not answer (an unreachable \`--prometheus-url\`) does not abort the report: what was measured is reported, the triggers it would have measured show \`UNKNOWN\` with the reason, and \`--json\` stays a valid document in every outcome (\`{"status": "unknown", "error": {...}}\` when nothing could be measured). Triggers that no source was asked for (no Prometheus given) show \`UNKNOWN\` without changing the exit code.
+
+### Monitoring systems (Nagios plugin output)
+
+The text report's first line on stdout is always the plugin status line, \`CAPACITY <STATUS>: <message> | <perfdata>\`, with perfdata for the size, rows, write p95, write rate and the projected size (\`label=value[UOM];warn;crit;min;max\`, \`U\` when not measured); when nothing could be measured it is \`CAPACITY UNKNOWN: <reason>\`. On WARNING/CRITICAL the fired messages also go to stderr as \`CAPACITY <STATUS>: ...\`; on UNKNOWN the reason goes to stderr as \`moltsecret: <reason>\` plus a \`hint:\` line. \`-w/--warning\` and \`-c/--critical\` override the catalog's thresholds in the plugin convention's range format (\`10\`, \`10:\`, \`~:10\`, \`10:20\`, \`@10:20\`; numbers may end in kB, MB, GB, TB, ms, s or %), per trigger as \`name=range\` (comma-separated or repeated; a bare range is \`d1_size\`):
+
+${fence(`$ npx moltsecret capacity --persist-to /tmp/moltsecret-demo -w 20MB -c 100MB | head -1; echo "exit \${PIPESTATUS[0]}"\n${plugin.out.split("\n")[0]}\nexit ${plugin.code}`)}
 
 ### Triggers
 
@@ -58,11 +67,20 @@ On WARNING/CRITICAL one line \`CAPACITY <STATUS>: <messages>\` goes to stderr; o
 | --- | --- | --- | --- | --- |
 | \`d1_size\` | database size, bytes | 5 GB (\`D1_SIZE.warning\`) | 8 GB (\`D1_SIZE.critical\`), limit 10 GB | local: D1's \`meta.size_after\`; Cloudflare: REST \`file_size\` |
 | \`d1_rows\` | rows in all tables | 250M (50% of the 500M limit) | 400M (80%) | local: \`count(*)\` per table; Cloudflare: \`--count-rows\` (a query; bills rows read) |
-| \`write_latency_p95\` | D1 write p95, s | 50 ms (\`MIGRATION.writeLatencyP95\`) | - | Prometheus: \`histogram_quantile(0.95, ...d1_query_duration_seconds_bucket{db_operation_type="write"}[1h])\` |
-| \`write_rate\` | peak writes/s | 500/s (50% of ~1,000/s) | 800/s (80%) | Cloudflare: busiest minute of 24 h in \`d1AnalyticsAdaptiveGroups\`; Prometheus: peak 5-minute rate of \`d1_queries_total\` over 1 d |
-| \`error_rate\` | 5xx share, 1 h | 1% | 5% | Prometheus (an alert, not a migration trigger) |
+| \`write_latency_p95\` | D1 write p95 as the Worker waits for it, s | 50 ms (\`MIGRATION.writeLatencyP95\`) | - | Prometheus: \`${SIGNALS.writeP95}\`, the recording rule of the \`MoltsecretMigrationWriteLatency\` alert |
+| \`write_rate\` | peak writes/s | 500/s (50% of ~1,000/s) | 800/s (80%) | Cloudflare: busiest minute of 24 h in \`d1AnalyticsAdaptiveGroups\`; Prometheus: \`${SIGNALS.peakWriteRate}\` |
 | \`complex_transactions\`, \`multi_region_writes\` | declared needs | declared | - | \`moltsecret.capacity.json\` (\`{"needs": {"complexTransactions": false, "multiRegionWrites": false}}\`) or \`--need\` |
-| \`d1_size_projection\` | days until 5 GB | < 30 days (\`MIGRATION.projectionHorizon\`) | - | least squares over the size history |
+| \`d1_size_projection\` | size in 30 days (\`MIGRATION.projectionHorizon\`), bytes | 5 GB (\`MIGRATION.d1Size\`) | - | Prometheus: \`${SIGNALS.sizeProjection}\`, the \`MoltsecretMigrationSizeProjection\` alert's rule (days until 5 GB < 30 days); without Prometheus, least squares over the size history |
+
+With \`--prometheus-url\` the CLI evaluates the alert rules' own expressions, built by the same functions in \`dashboards/promql\` (\`cli/sources/prometheus-queries.ts\`; \`cli/sources/prometheus-queries.test.ts\` checks they are the rules' expressions), one series per \`${ENV_LABEL}\` (\`--environment\` picks one; default: the one with the largest database). It also shows \`wrangler d1 info\`'s 24 h read/write queries and rows read/written from Prometheus (\`d1_queries_total\`, \`d1_rows_read_total\`, \`d1_rows_written_total\`), and from Cloudflare's analytics with the Cloudflare source.
+
+Service health (reported, never the exit code):
+
+| Check | Value | Warning | Critical | Source |
+| --- | --- | --- | --- | --- |
+| \`error_rate\` | 5xx share | 1% (\`ERROR_RATE.warning\`) | 5% (\`ERROR_RATE.critical\`) | Prometheus: \`${SIGNALS.errorRate}\` (the threshold alerts' ratio); Cloudflare: errors / requests of the last hour in \`workersInvocationsAdaptive\` |
+
+When two sources disagree about the size by more than 2x (a \`--history\` file, or Prometheus' \`d1_database_size_bytes\`, against the live size), the report says so above every figure: the projection may not describe this database.
 
 The size history is the daily max \`databaseSizeBytes\` (\`d1StorageAdaptiveGroups\`, 31 days kept) on Cloudflare; locally, where D1 keeps none, it is estimated from the live rows' \`created_at\` times the average row size (a lower bound: purged rows are gone), or read from \`--history file.json\`. Targets are listed in the document's order (Turso, PlanetScale, Neon) with why each fits; a declared multi-region write need rules out the single-primary ones.
 
@@ -73,8 +91,11 @@ The size history is the daily max \`databaseSizeBytes\` (\`d1StorageAdaptiveGrou
 | \`CLOUDFLARE_API_TOKEN\`, \`CLOUDFLARE_ACCOUNT_ID\` | Cloudflare source (wrangler's names); when both are set it is the default source. Token needs Account > D1 > Read and Account Analytics > Read |
 | \`CLOUDFLARE_API_BASE_URL\` | API base, default \`https://api.cloudflare.com/client/v4\` (REST and \`/graphql\`) |
 | \`PROMETHEUS_USER\`, \`PROMETHEUS_PASSWORD\` (or \`PROMETHEUS_BEARER_TOKEN\`) | auth for \`--prometheus-url\` (Grafana Cloud: instance id and access-policy token, URL ending in \`/api/prom\`) |
+| \`GRAFANA_URL\`, \`GRAFANA_TOKEN\` | \`dashboards push\`, \`alerts push\` |
 | \`LIBSQL_AUTH_TOKEN\` / \`TURSO_AUTH_TOKEN\` | \`migrate run --to libsql://...\` |
 | \`NO_COLOR\` | plain output; colour is also off when stdout is not a terminal. Progress indicators go to stderr and only on a terminal |
+
+Every token is checked before it goes into a header: one with a line break, a space or a non-ASCII character is refused (exit 3, with a hint) and its value is never printed.
 
 ### Examples (real output)
 
