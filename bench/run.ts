@@ -14,7 +14,7 @@ import { writeReport, type SectionOutcome } from "./lib/report.ts";
 import { buildVariant, type Built } from "./lib/build.ts";
 import { NotMeasurable, type BenchContext, type BuildKind } from "./lib/types.ts";
 import { BUILD_SOURCES } from "./lib/variants.ts";
-import { startVictoria, type Victoria } from "./lib/victoria.ts";
+import { startMetricsStore, type MetricsStore } from "./lib/metrics-store.ts";
 
 const { values } = parseArgs({
   options: {
@@ -42,14 +42,14 @@ const out = values.out ?? join(ROOT, partial ? ".build/bench/BENCHMARKS.md" : "d
 const startedAt = new Date();
 const t0 = performance.now();
 const log = (message: string) => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${message}`);
-let vm = null as Promise<Victoria> | null;
+let vm = null as Promise<MetricsStore> | null;
 const builds: Partial<Record<BuildKind, Promise<Built>>> = {};
 const ctx: BenchContext = {
   quick,
   rounds,
   cpus: values["no-pin"] ? null : cpuPlan(),
   log,
-  victoria: () => (vm ??= startVictoria()),
+  metricsStore: () => (vm ??= startMetricsStore()),
   build: (kind) => (builds[kind] ??= buildVariant(kind, BUILD_SOURCES[kind].config, BUILD_SOURCES[kind].entry)),
 };
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Drives the local Worker (npm start, default http://127.0.0.1:8787) into the alerts, so the local Prometheus
-// (scripts/obs/prometheus.mjs, http://127.0.0.1:18800/alerts) shows them go pending and firing.
+// Drives the local Worker (npm start, default http://127.0.0.1:8787) into the alerts, so the Prometheus of npm start's
+// Grafana Cloud stand-in (its /classic/alerts page, printed by npm start and below) shows them go pending and firing.
 //   npm run traffic -- --scenario errors|slow|growth [--url URL] [--duration 12m] [--max-requests N] [--concurrency N]
 // Every run is bounded in time (--duration, at most 1h) and in requests (--max-requests).
 //
@@ -10,7 +10,7 @@
 //         error-rate alerts.
 // slow:   many concurrent large creates: D1 writes queue up and the request p95 rises over the latency thresholds.
 // growth: creates large, long-lived secrets: D1 grows fast enough for the 30-day size projection alert.
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { register } from "tsx/esm/api";
@@ -18,7 +18,15 @@ import { register } from "tsx/esm/api";
 register();
 const { CIPHERTEXT_MAX_BYTES, SECRET_TTL } = await import("../catalog/index.ts");
 
+const { PROMETHEUS_URL_FILE } = await import("./start.d/20-telemetry.mjs");
+const { UI_PATHS } = await import("./obs/prometheus.mjs");
+
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The alerts page of the stand-in npm start is running (it leaves its URL behind), or null when none runs. */
+export function alertsPage() {
+  return existsSync(PROMETHEUS_URL_FILE) ? `${readFileSync(PROMETHEUS_URL_FILE, "utf8").trim()}${UI_PATHS.alerts}` : null;
+}
 const MAX_DURATION_MS = 3_600_000;
 
 export const SCENARIOS = {
@@ -187,7 +195,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error("usage: npm run traffic -- --scenario errors|slow|growth [--url http://127.0.0.1:8787] [--duration 15m] [--max-requests N] [--concurrency N] [--persist-to DIR]");
     process.exit(2);
   }
-  console.log(`[traffic] ${scenario}: expect ${SCENARIOS[scenario].alerts}; watch http://127.0.0.1:18800/alerts`);
+  const page = alertsPage();
+  console.log(`[traffic] ${scenario}: expect ${SCENARIOS[scenario].alerts}; ${page ? `watch ${page}` : "start npm start to watch them (it prints its alerts page)"}`);
   const result = await runScenario(scenario, {
     url: arg("url"),
     duration: arg("duration") ? parseDuration(arg("duration")) : undefined,

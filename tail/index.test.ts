@@ -5,7 +5,7 @@ import { ATTR, METRICS, TELEMETRY, WORKER_CPU, promLabel, promName } from "../ca
 import { getPipeline } from "../worker/telemetry/index.ts";
 import worker from "./index.ts";
 
-const vm = inject("vmUrl");
+const prometheus = inject("promUrl");
 // Without the aggregator binding the Tail Worker exports its own series: what it records is queried back directly.
 const tailEnv = { ...env, TELEMETRY_AGGREGATOR: undefined, OTEL_EXPORTER_OTLP_ENDPOINT: inject("otlpReceiverUrl"), OTEL_METRIC_EXPORT_INTERVAL: "1000", ENVIRONMENT: "tail-test" };
 
@@ -14,13 +14,12 @@ const item = (cpuTime: number, wallTime: number, outcome = "ok", event: TraceIte
   ({ scriptName: "moltsecret-api", outcome, cpuTime, wallTime, event, eventTimestamp: Date.now(), logs: [], exceptions: [], diagnosticsChannelEvents: [], executionModel: "stateless", truncated: false }) as unknown as TraceItem;
 
 async function query(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  await fetch(`${vm}/internal/force_flush`);
-  const res = await fetch(`${vm}/api/v1/query?query=${encodeURIComponent(promql)}`);
+  const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}`);
   const json = (await res.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
   return json.data.result;
 }
 
-/** VictoriaMetrics makes freshly ingested samples searchable within a second or two. */
+/** The stand-in's vmagent delivers to Prometheus within about a second (flush interval 1 s). */
 async function waitForSeries(selector: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await query(selector)).length === 0) {
@@ -39,8 +38,8 @@ describe("Tail Worker", () => {
     expect(report.metrics?.ok).toBe(true);
 
     const cpu = promName(METRICS.workerCpuTime);
-    await waitForSeries(`${cpu}_count{deployment_environment="tail-test"}`);
-    const sel = `${promLabel(ATTR.workerScript)}="moltsecret-api", deployment_environment="tail-test"`;
+    await waitForSeries(`${cpu}_count{${promLabel(ATTR.environment)}="tail-test"}`);
+    const sel = `${promLabel(ATTR.workerScript)}="moltsecret-api", ${promLabel(ATTR.environment)}="tail-test"`;
     const le = async (bound: number, trigger = "http") =>
       Number((await query(`sum(${cpu}_bucket{${sel}, ${promLabel(ATTR.workerTrigger)}="${trigger}", le="${bound}"})`))[0]?.value[1]);
     expect(await le(WORKER_CPU.warning.value)).toBe(2); // 12, 29.5

@@ -1,6 +1,6 @@
 // 3. D1 work saved by caching: D1 reads per 1,000 metadata GETs with caching on vs off, and D1 writes per
 //    10,000 views of an unlimited-view secret with write-behind on vs off. Counted from the Worker's own
-//    exported D1 metrics (statements and rows by read/write, from D1's result meta) in VictoriaMetrics.
+//    exported D1 metrics (statements and rows by read/write, from D1's result meta) in the Grafana Cloud stand-in.
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ import { ROOT } from "../lib/obs.ts";
 import { startOtlpProxy, type OtlpProxy } from "../lib/otlp-proxy.ts";
 import { summary } from "../lib/stats.ts";
 import { type BenchContext, type Comparison, type TargetCheck } from "../lib/types.ts";
-import type { Victoria } from "../lib/victoria.ts";
+import type { MetricsStore } from "../lib/metrics-store.ts";
 import { onVariant, requireTelemetryWired } from "../lib/variants.ts";
 import { WRANGLER, WRANGLER_ENV, startWorker, type RunningWorker, type Variant } from "../lib/wrangler-dev.ts";
 
@@ -53,7 +53,7 @@ interface Counts {
   rowsWritten: number;
 }
 
-async function counts(vm: Victoria, env: string): Promise<Counts> {
+async function counts(vm: MetricsStore, env: string): Promise<Counts> {
   const by = (def: typeof METRICS.d1Queries, op: string) =>
     vm.scalar(`sum(${promName(def)}{${promLabel(ATTR.environment)}="${env}", ${promLabel(ATTR.d1OperationType)}="${op}"})`);
   return {
@@ -80,7 +80,7 @@ async function exportCycle(worker: RunningWorker, proxy: OtlpProxy): Promise<voi
  * The D1 counters once everything up to now has been exported: export cycles until two readings agree. One cycle is
  * not enough on a busy machine: a flush that started during the load may land after the trigger and carry older values.
  */
-async function settledCounts(worker: RunningWorker, proxy: OtlpProxy, vm: Victoria, env: string): Promise<Counts> {
+async function settledCounts(worker: RunningWorker, proxy: OtlpProxy, vm: MetricsStore, env: string): Promise<Counts> {
   await exportCycle(worker, proxy);
   let last = await counts(vm, env);
   for (let i = 0; i < 6; i++) {
@@ -121,7 +121,7 @@ export const d1Work: Comparison = {
     const sw = cachingSwitch();
     const variants: { name: string; vars?: Record<string, string>; kv?: Record<string, string> }[] =
       "reason" in sw ? [{ name: "caching off (no caching layer)" }] : [{ name: "caching off", ...sw.off }, { name: "caching on", ...sw.on }];
-    const vm = await ctx.victoria();
+    const vm = await ctx.metricsStore();
     const api = await ctx.build("api");
     const proxy = await startOtlpProxy(vm.otlpMetricsUrl);
     const workers: { name: string; env: string; worker: RunningWorker }[] = [];
@@ -181,7 +181,7 @@ export const d1Work: Comparison = {
     const body = [
       `Each variant is the API bundle with telemetry on (metrics every ${INTERVAL_MS / 1000} s, the catalog's minimum, so counters can be read`,
       `between workloads) in its own wrangler dev with its own D1. Per round: create an unlimited-view secret, let the isolate export,`,
-      `read the counters from VictoriaMetrics, send ${num(gets)} metadata GETs (10 connections), export and read again, send ${num(views)}`,
+      `read the counters from the Grafana Cloud stand-in, send ${num(gets)} metadata GETs (10 connections), export and read again, send ${num(views)}`,
       `reveals (${num(views * ctx.rounds)} per variant over the run), export and read again; "settled" readings repeat export cycles until two agree.`,
       `In round 1 the secret's views column is read from D1 with \`wrangler d1 execute --local\` (not through the Worker) to check write-behind lost nothing.`,
       `D1 statements are \`${promName(METRICS.d1Queries)}\` by \`${promLabel(ATTR.d1OperationType)}\`, rows are`,

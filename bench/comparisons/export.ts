@@ -1,5 +1,5 @@
 // 2. Export efficiency: application requests per OTLP metrics export and bytes exported per request at a
-//    steady 100 requests/s, counted at a local OTLP receiver in front of VictoriaMetrics.
+//    steady 100 requests/s, counted at a local OTLP receiver in front of the Grafana Cloud stand-in.
 import { ATTR, METRICS, promLabel, promName } from "../../catalog/index.ts";
 import { createSecret, requestFor, ENDPOINTS } from "../lib/api.ts";
 import { num, passMark, table } from "../lib/format.ts";
@@ -39,7 +39,7 @@ export const exportEfficiency: Comparison = {
     const intervalMs = ctx.quick ? QUICK_INTERVAL_MS : DEFAULT_EXPORT_INTERVAL_MS;
     // Two full intervals after the first: at least two exports inside the window, and the gap between them.
     const durationSec = Math.ceil((2 * intervalMs) / 1000 + 10);
-    const vm = await ctx.victoria();
+    const vm = await ctx.metricsStore();
     const api = await ctx.build("api");
     const onProxy = await startOtlpProxy(vm.otlpMetricsUrl);
     const cfProxy = await startOtlpProxy();
@@ -55,7 +55,7 @@ export const exportEfficiency: Comparison = {
         ctx.log(`on: ${RATE} req/s for ${durationSec} s (export interval ${intervalMs / 1000} s)`);
         const result = await measure(worker, { connections: CONNECTIONS, overallRate: RATE, durationSec, requests: ENDPOINTS.map((e) => requestFor(e, id)) }, ctx.cpus?.load);
         windows.on = { result, start, end: Date.now(), proxy: onProxy };
-        // Let the last export land in VictoriaMetrics before reading the exporter's own counters.
+        // Let the last export land in the Grafana Cloud stand-in before reading the exporter's own counters.
         await sleep(1000);
       } finally {
         await worker.stop();
@@ -118,7 +118,7 @@ export const exportEfficiency: Comparison = {
         headlines.push(`otel-cf-workers alone: ${num(ct.posts / Math.max(1, cf.result.ok))} trace exports per request, ${num(ct.bytes / Math.max(1, cf.result.ok))} bytes per request.`);
       }
       const body = [
-        `The API bundle with telemetry on sends OTLP to the bench's counting receiver (metrics forwarded to a real VictoriaMetrics,`,
+        `The API bundle with telemetry on sends OTLP to the bench's counting receiver (metrics forwarded to the Grafana Cloud stand-in (vmagent -> Prometheus),`,
         `logs and traces answered 200) under an open-loop load of ${RATE} requests/s (autocannon overallRate, ${CONNECTIONS} connections, the`,
         `create / metadata / reveal mix) for ${durationSec} s, two export intervals plus 10 s. The export interval is`,
         ctx.quick
@@ -126,14 +126,14 @@ export const exportEfficiency: Comparison = {
           : `the catalog default (TELEMETRY.exportInterval = ${DEFAULT_EXPORT_INTERVAL_MS / 1000} s, OTEL_METRIC_EXPORT_INTERVAL unset). At ${RATE} req/s the target of ${num(TARGET_REQUESTS_PER_EXPORT)} requests per export needs an interval of at least ${QUICK_INTERVAL_MS / 1000} s.`,
         `Requests per export is the achieved rate times the mean gap between consecutive exports of that signal (the first export`,
         `comes one interval after the isolate starts, so requests ÷ exports over the window would overstate it); isolates are the`,
-        `distinct service.instance.id values VictoriaMetrics stored (${isolates}). Then the otel-cf-workers-only variant gets the same load for a short`,
+        `distinct service.instance.id values the stand-in stored (${isolates}). Then the otel-cf-workers-only variant gets the same load for a short`,
         `window for comparison.`,
         "",
         table(["variant", "signal", "POSTs", "2xx requests ÷ POSTs", "mean gap s", "requests per export (rate × gap)", "bytes per POST", "bytes per request", "failed POSTs"], rows),
         "",
         table(["", ""], [
           ["achieved rate (on)", `${num(on.result.rps)} req/s, ${on.result.ok} 2xx, ${on.result.non2xx + on.result.errors} non-2xx/errors, p50 ${num(on.result.p50Ms)} ms, p99 ${num(on.result.p99Ms)} ms`],
-          ["series stored in VictoriaMetrics", num(series)],
+          ["series stored in the Grafana Cloud stand-in", num(series)],
           ["items dropped by the Worker's bounded buffers (its own counter)", dropped.length ? dropped.map((d) => `${d.metric[promLabel(ATTR.signal)]}: ${num(d.value)}`).join(", ") : "none"],
           ["export failures (its own counter)", failed.length ? failed.map((d) => `${d.metric[promLabel(ATTR.signal)]}: ${num(d.value)}`).join(", ") : "none"],
         ]),

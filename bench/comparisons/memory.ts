@@ -44,7 +44,7 @@ export const memory: Comparison = {
   title: "Memory over 100k requests, telemetry on vs off",
   async run(ctx: BenchContext) {
     requireTelemetryWired();
-    const vm = await ctx.victoria();
+    const vm = await ctx.metricsStore();
     const api = await ctx.build("api");
     const proxy = await startOtlpProxy(vm.otlpMetricsUrl);
     const chunks = ctx.quick ? 2 : 5;
@@ -119,7 +119,7 @@ export const memory: Comparison = {
       pass: reached < TARGET_REQUESTS ? null : heapGrowth.get(v)! <= FLAT_HEAP_TOLERANCE_BYTES,
     }));
     const body = [
-      `Fresh off and on instances of the API bundle (on exports to VictoriaMetrics through the counting receiver at the catalog's`,
+      `Fresh off and on instances of the API bundle (on exports to the Grafana Cloud stand-in through the counting receiver at the catalog's`,
       `default interval and sampling). After a warm-up of ${num(warmupRequests)} requests, both get alternating chunks (A B, then B A, ...)`,
       `of ${num(chunkRequests)} requests of closed-loop load from ${CONNECTIONS} connections, each connection cycling three metadata GETs and one`,
       `reveal of an unlimited-view secret: ${reached >= TARGET_REQUESTS ? `both variants served ${num(TARGET_REQUESTS)} requests or more` : `**the slower variant reached ${num(reached)} requests, short of ${num(TARGET_REQUESTS)}**`}.`,

@@ -1,6 +1,6 @@
-// 1. Instrumentation overhead: telemetry off vs on (exporting to a real VictoriaMetrics, default sampling)
-//    vs @microlabs/otel-cf-workers alone at its defaults; create, metadata GET and reveal. Measured twice:
-//    in one workerd per variant (Miniflare's API: the Worker alone) and under wrangler dev (the local dev path).
+// 1. Instrumentation overhead: telemetry off vs on (exporting to the Grafana Cloud stand-in, vmagent -> Prometheus,
+//    default sampling) vs @microlabs/otel-cf-workers alone at its defaults; create, metadata GET and reveal. Measured
+//    twice: in one workerd per variant (Miniflare's API: the Worker alone) and under wrangler dev (the local dev path).
 import { ENDPOINTS, createSecret, requestFor, type Endpoint } from "../lib/api.ts";
 import { num, passMark, ratio, spread, table } from "../lib/format.ts";
 import { measure, rotation, type Measured } from "../lib/measure.ts";
@@ -59,7 +59,7 @@ const overheadComparison = ({ id, title, start, method }: Harness): Comparison =
     let cfProxy: OtlpProxy | null = null;
     try {
       requireTelemetryWired();
-      onProxy = await startOtlpProxy((await ctx.victoria()).otlpMetricsUrl);
+      onProxy = await startOtlpProxy((await ctx.metricsStore()).otlpMetricsUrl);
       wanted.push({ name: "on", start: (p) => start(onVariant(api, p.base), { cpus: ctx.cpus?.worker }) });
     } catch (e) {
       if (!(e instanceof NotMeasurable)) throw e;
@@ -185,8 +185,8 @@ function report(
   const failing = targets.filter((t) => t.pass === false);
   const body = [
     `Three builds of the same Hono app: **off** (wrangler.toml, no OTEL_EXPORTER_OTLP_ENDPOINT), **on** (the same, with`,
-    `OTEL_EXPORTER_OTLP_ENDPOINT pointing at the bench's counting OTLP receiver, which forwards metrics to a real local`,
-    `VictoriaMetrics and accepts logs/traces; export interval ${num(DEFAULT_EXPORT_INTERVAL_MS / 1000)} s and trace sampling ratio ${DEFAULT_TRACE_RATIO}, the catalog defaults),`,
+    `OTEL_EXPORTER_OTLP_ENDPOINT pointing at the bench's counting OTLP receiver, which forwards metrics to the local Grafana Cloud`,
+    `stand-in (vmagent -> Prometheus) and accepts logs/traces; export interval ${num(DEFAULT_EXPORT_INTERVAL_MS / 1000)} s and trace sampling ratio ${DEFAULT_TRACE_RATIO}, the catalog defaults),`,
     `and **otel-cf-only** (wrangler.toml with entry bench/variants/otel-cf-only.ts: the app wrapped with \`instrument({ fetch: app.fetch }, config)\` from`,
     `@microlabs/otel-cf-workers at its defaults, exporting traces to a local receiver). All variants run at the same time, each`,
     `pinned like the others; per round and endpoint each variant gets ${x.durationSec} s of closed-loop load from ${CONNECTIONS} connections.`,

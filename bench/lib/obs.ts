@@ -30,7 +30,7 @@ interface ServiceModule {
 }
 
 interface BinariesModule {
-  obsBinaries(): Promise<{ victoriaMetrics: string; vmagent: string; prometheus: string; promtool: string }>;
+  obsBinaries(): Promise<{ vmagent: string; prometheus: string; promtool: string; prometheusCwd: string }>;
 }
 
 // The helpers are .mjs without declarations; the path is computed so the compiler takes the types from here.

@@ -1,4 +1,4 @@
-// A counting OTLP/HTTP endpoint on 127.0.0.1: metrics are forwarded to VictoriaMetrics (when given),
+// A counting OTLP/HTTP endpoint on 127.0.0.1: metrics are forwarded to the Grafana Cloud stand-in's vmagent (when given),
 // logs and traces are answered 200 and dropped (there is no local Loki or Tempo). Every POST is
 // counted with its body size and time, which is what the export-efficiency comparison reads.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -33,7 +33,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Starts the proxy; `metricsUpstream` is VictoriaMetrics' OTLP metrics URL (…/opentelemetry/v1/metrics). */
+/** Starts the proxy; `metricsUpstream` is the stand-in's OTLP metrics URL (…/opentelemetry/v1/metrics). */
 export async function startOtlpProxy(metricsUpstream?: string): Promise<OtlpProxy> {
   const events: ExportEvent[] = [];
   const handle = async (req: IncomingMessage, res: ServerResponse) => {

@@ -40,7 +40,7 @@ const GENERAL_METHOD = (o: BenchOptions, m: MachineInfo) => `
   with the spread of the per-round ratios beside them (a per-round ratio range that straddles 1.00 means no measurable difference).
 - CPU placement: ${o.cpus ? `in the overhead and D1 comparisons every workerd of the variants is pinned to CPU ${o.cpus.worker} and the load generator to CPU ${o.cpus.load} with \`taskset\` (the load generator is pinned everywhere; export and memory leave workerd unpinned, as they count bytes and memory, not speed)` : "no pinning (taskset missing, one core, or --no-pin)"}.
 - What limits the figures on this ${m.nproc}-core machine: load generator, the two workerd processes per variant, wrangler's
-  Node process, VictoriaMetrics and the OTLP receiver share ${m.nproc} cores, so absolute requests/s are those of a saturated
+  Node process, the Grafana Cloud stand-in and the OTLP receiver share ${m.nproc} cores, so absolute requests/s are those of a saturated
   small box, far below what Cloudflare's edge serves; latency under closed-loop load is mostly queueing. Ratios between
   variants measured in the same rounds are the meaningful figures. \`wrangler dev\` also adds its proxy hop, which dilutes
   any per-request cost of the Worker itself (a ratio here is closer to 1.00 than the same cost would be on the edge).`;

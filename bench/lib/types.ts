@@ -1,6 +1,6 @@
 // The contract between bench/run.ts and each comparison module in bench/comparisons/.
 import type { Built } from "./build.ts";
-import type { Victoria } from "./victoria.ts";
+import type { MetricsStore } from "./metrics-store.ts";
 
 /** The Worker bundles a run compares: the API as deployed, the same app without telemetry, and the otel-cf-workers-only anchor. */
 export type BuildKind = "api" | "no-telemetry" | "otel-cf-only";
@@ -15,8 +15,8 @@ export interface BenchOptions {
 
 export interface BenchContext extends BenchOptions {
   log(message: string): void;
-  /** One VictoriaMetrics for the whole run, started on first use. */
-  victoria(): Promise<Victoria>;
+  /** One Grafana Cloud stand-in (vmagent -> Prometheus) for the whole run, started on first use. */
+  metricsStore(): Promise<MetricsStore>;
   /** Each kind is built once per run (frozen for the whole run) and shared by every comparison. */
   build(kind: BuildKind): Promise<Built>;
 }

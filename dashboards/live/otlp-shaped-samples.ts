@@ -1,9 +1,9 @@
 import { ATTR, LABEL_VALUES, METRICS, REGIONS, promLabel, promName, type MetricDef } from "../../catalog/index.ts";
 
 /**
- * Samples shaped like what the Worker's OTLP export becomes in VictoriaMetrics / Grafana Cloud
- * (promName() names, attribute labels, cumulative counters and histograms, resource attributes as labels),
- * in Prometheus text format for VM's /api/v1/import/prometheus. Used where the real Worker cannot feed a series.
+ * Samples shaped like what the Worker's OTLP export becomes in Grafana Cloud (promName() names, attribute labels,
+ * cumulative counters and histograms, the promoted resource attributes as labels), in Prometheus text format for the
+ * stand-in's import endpoint (vmagent relabels them as it relabels OTLP). Used where the real Worker cannot feed a series.
  */
 
 /** Realistic values for every attribute key the catalog's metrics carry. */

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Real Prometheus, promtool, VictoriaMetrics and vmagent for tests and `npm start`, from Debian's packages.
-// bookworm's victoria-metrics (1.79) has no OTLP receiver, so the packages come from trixie through a private
+// Real Prometheus, promtool and vmagent (from the victoria-metrics package) for tests and `npm start`, from Debian's
+// packages. bookworm's victoria-metrics (1.79) has no OTLP receiver, so the packages come from trixie through a private
 // apt configuration: the system's sources, state and installed packages are never touched.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,12 +15,30 @@ const PACKAGES = ["prometheus", "promtool", "victoria-metrics"];
 const BINARIES = {
   prometheus: "usr/bin/prometheus",
   promtool: "usr/bin/promtool",
-  victoriaMetrics: "usr/bin/victoria-metrics",
   vmagent: "usr/bin/vmagent",
 };
 
-const paths = (dir) => Object.fromEntries(Object.entries(BINARIES).map(([k, rel]) => [k, join(dir, rel)]));
-const complete = (dir) => Object.values(paths(dir)).every((p) => existsSync(p));
+const paths = (dir) => ({ ...Object.fromEntries(Object.entries(BINARIES).map(([k, rel]) => [k, join(dir, rel)])), prometheusCwd: dir });
+const WEB_PATCHED = "prometheus-web-relative";
+const complete = (dir) => Object.values(BINARIES).every((rel) => existsSync(join(dir, rel))) && existsSync(join(dir, WEB_PATCHED));
+
+/**
+ * Debian's Prometheus reads its classic UI templates from the absolute /usr/share/prometheus/web/, which only an
+ * installed package provides (else every /classic/ page answers 500). The same path relative to the extracted tree,
+ * padded to the same length with a second slash, is written over it: Prometheus then serves the UI from the cache
+ * when started in that directory (`prometheusCwd`).
+ */
+function patchPrometheusWebRoot(dir) {
+  const file = join(dir, BINARIES.prometheus);
+  const from = Buffer.from("/usr/share/prometheus/web/");
+  const to = Buffer.from("usr/share/prometheus//web/");
+  const binary = readFileSync(file);
+  for (let at = binary.indexOf(from); at >= 0; at = binary.indexOf(from, at + to.length)) to.copy(binary, at);
+  // A new file renamed over the old one: a Prometheus already running from it keeps its (unchanged) inode.
+  writeFileSync(`${file}.patched`, binary, { mode: 0o755 });
+  renameSync(`${file}.patched`, file);
+  writeFileSync(join(dir, WEB_PATCHED), "");
+}
 
 /** The Debian mirror the machine is configured with (deb822 or one-line format). */
 function debianMirror() {
@@ -35,7 +54,12 @@ function debianMirror() {
   throw new Error("no Debian mirror found in /etc/apt/sources.list(.d): cannot fetch prometheus/victoria-metrics");
 }
 
-function download(target) {
+const exec = promisify(execFile);
+
+/** `onProgress(line)` hears each step with the seconds spent so far (npm start shows them while the API already runs). */
+async function download(target, onProgress) {
+  const started = Date.now();
+  const step = (what) => onProgress(`${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   const work = `${target}.partial-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
   const apt = join(work, "apt");
@@ -53,20 +77,28 @@ function download(target) {
     `-o`, `Debug::NoLocking=1`,
     `-qq`,
   ];
-  execFileSync("apt-get", [...opts, "update"], { stdio: ["ignore", "ignore", "inherit"] });
-  execFileSync("apt-get", [...opts, "download", ...PACKAGES], { cwd: join(apt, "debs"), stdio: ["ignore", "ignore", "inherit"] });
+  step(`fetching Debian ${SUITE} package lists`);
+  await exec("apt-get", [...opts, "update"], { maxBuffer: 64 << 20 });
+  step(`downloading ${PACKAGES.join(", ")}`);
+  await exec("apt-get", [...opts, "download", ...PACKAGES], { cwd: join(apt, "debs"), maxBuffer: 64 << 20 });
   const extracted = join(work, "root");
   for (const deb of readdirSync(join(apt, "debs")).filter((f) => f.endsWith(".deb"))) {
-    execFileSync("dpkg-deb", ["-x", join(apt, "debs", deb), extracted]);
+    step(`unpacking ${deb} (${(statSync(join(apt, "debs", deb)).size / 1e6).toFixed(0)} MB)`);
+    await exec("dpkg-deb", ["-x", join(apt, "debs", deb), extracted]);
   }
+  patchPrometheusWebRoot(extracted);
+  step("binaries ready");
   if (!complete(extracted)) throw new Error(`downloaded packages lack a binary: expected ${Object.values(BINARIES).join(", ")}`);
   rmSync(target, { recursive: true, force: true });
   renameSync(extracted, target);
   rmSync(work, { recursive: true, force: true });
 }
 
-/** Absolute paths of the binaries, downloading them once into .cache/obs (git-ignored). */
-export async function obsBinaries() {
+/**
+ * Absolute paths of the binaries, downloading them once into .cache/obs (git-ignored).
+ * `onProgress(line)` is told about a download's steps (default: none printed).
+ */
+export async function obsBinaries({ onProgress = () => {} } = {}) {
   const target = join(OBS_CACHE, SUITE);
   if (!complete(target)) {
     mkdirSync(OBS_CACHE, { recursive: true });
@@ -83,7 +115,8 @@ export async function obsBinaries() {
       }
     }
     try {
-      if (!complete(target)) download(target);
+      if (existsSync(join(target, BINARIES.prometheus)) && !existsSync(join(target, WEB_PATCHED))) patchPrometheusWebRoot(target);
+      if (!complete(target)) await download(target, onProgress);
     } finally {
       rmSync(lock, { recursive: true, force: true });
     }
@@ -92,7 +125,7 @@ export async function obsBinaries() {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const bins = await obsBinaries();
+  const bins = await obsBinaries({ onProgress: (line) => console.error(`[obs] ${line}`) });
   const prometheus = execFileSync(bins.prometheus, ["--version"], { encoding: "utf8" }).split("\n")[0];
   console.log(JSON.stringify({ ...bins, prometheusVersion: prometheus }, null, 2));
 }

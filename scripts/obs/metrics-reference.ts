@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { METRICS, TELEMETRY, promLabel, promName, type MetricDef } from "../../catalog/index.ts";
+import { ATTR, METRICS, TELEMETRY, promLabel, promName, type MetricDef } from "../../catalog/index.ts";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 export const README = join(ROOT, "README.md");
@@ -38,7 +38,7 @@ export function metricsReference(): string {
     "|---|---|---|---|---|---|",
     ...rows.map((r) => `| ${r} |`),
     "",
-    "Every series also carries the resource attributes as labels: `service_name`, `service_instance_id`, `deployment_environment`, `cloud_provider`, `cloud_platform`.",
+    `In Grafana Cloud (and the local stand-in) every series also carries \`job\` (from \`service.name\`), \`instance\` (from \`service.instance.id\`) and the promoted resource attributes \`service_name\`, \`service_instance_id\`, \`${promLabel(ATTR.environment)}\`; the others (\`cloud_provider\`, \`cloud_platform\`) are only on \`target_info\`.`,
   ].join("\n");
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A capturing OTLP/HTTP receiver on 127.0.0.1: keeps every batch (raw bytes) for tests, prints one compact
-// line per batch, and can forward /v1/metrics to VictoriaMetrics so one base URL serves all three signals.
+// line per batch, and can forward /v1/metrics to the Grafana Cloud stand-in's vmagent so one base URL serves all three
+// signals.
 // Modes simulate backend outages: "ok", "fail" (HTTP 500), "hang" (never answers) and "refuse" (port closed).
 import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
@@ -57,11 +58,13 @@ export function countItems(body, contentType = "application/x-protobuf") {
 const SIGNALS = { "/v1/metrics": "metrics", "/v1/logs": "logs", "/v1/traces": "traces" };
 
 /**
- * Starts the receiver. `forwardMetricsTo`: VictoriaMetrics' base URL (metrics are POSTed to
- * {base}/opentelemetry/v1/metrics and VM's answer is relayed). `print`: one line per batch on stdout.
+ * Starts the receiver. `forwardMetricsTo`: vmagent's base URL (metrics are POSTed to {base}/opentelemetry/v1/metrics
+ * and its answer is relayed); "pending" answers metrics 503 until setForwardMetricsTo() names the backend (npm start
+ * runs the Worker while the stand-in is still starting; cumulative exports lose nothing). `print`: one line per batch.
  */
 export async function startOtlpReceiver({ port = 0, forwardMetricsTo, print = false, mode = "ok" } = {}) {
   const batches = [];
+  let forwardTo = forwardMetricsTo;
   const hanging = new Set();
   let currentMode = mode;
   const server = createServer((req, res) => {
@@ -106,11 +109,16 @@ export async function startOtlpReceiver({ port = 0, forwardMetricsTo, print = fa
         res.writeHead(500, { "content-type": "text/plain" }).end("simulated backend failure");
         return;
       }
-      if (signal === "metrics" && forwardMetricsTo) {
+      if (signal === "metrics" && forwardTo === "pending") {
+        batch.forwardStatus = 503;
+        res.writeHead(503, { "content-type": "text/plain", "retry-after": "10" }).end("metrics backend still starting");
+        return;
+      }
+      if (signal === "metrics" && forwardTo) {
         try {
-          const vm = await fetch(`${forwardMetricsTo}/opentelemetry/v1/metrics`, { method: "POST", headers: { "content-type": contentType }, body });
-          batch.forwardStatus = vm.status;
-          res.writeHead(vm.status, { "content-type": vm.headers.get("content-type") ?? "text/plain" }).end(Buffer.from(await vm.arrayBuffer()));
+          const upstream = await fetch(`${forwardTo}/opentelemetry/v1/metrics`, { method: "POST", headers: { "content-type": contentType }, body });
+          batch.forwardStatus = upstream.status;
+          res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "text/plain" }).end(Buffer.from(await upstream.arrayBuffer()));
         } catch (error) {
           batch.forwardStatus = 502;
           res.writeHead(502).end(String(error));
@@ -129,6 +137,10 @@ export async function startOtlpReceiver({ port = 0, forwardMetricsTo, print = fa
     url: `http://127.0.0.1:${actualPort}`,
     port: actualPort,
     batches,
+    /** Where metrics go from now on (a vmagent base URL, or undefined to accept and drop them). */
+    setForwardMetricsTo(url) {
+      forwardTo = url;
+    },
     /** "ok" | "fail" | "hang" | "refuse" ("refuse" stops listening, so connections are refused, until another mode). */
     async setMode(next) {
       if (next === "refuse" && server.listening) {

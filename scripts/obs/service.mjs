@@ -1,5 +1,9 @@
-// Start a local backend process on 127.0.0.1, wait until it answers, and stop it by PID.
+// Start a local backend process on 127.0.0.1 in its own process group, wait until it answers, and end the whole
+// group (the process and everything it spawned, e.g. wrangler's workerd) on stop, on stopAllServices(), and when
+// this Node process exits.
 import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { createServer } from "node:net";
 
 /** A free TCP port on 127.0.0.1, chosen by the OS. */
@@ -15,12 +19,43 @@ export function freePort() {
   });
 }
 
+/** True while any process of the group `pgid` is alive. */
+export function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
+}
+
+const signalGroup = (pgid, signal) => {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // already gone
+  }
+};
+
+/** Services started by this process and not yet stopped. */
+const live = new Set();
+process.once("exit", () => {
+  // Synchronous last resort (a test timed out, a hook threw): no group outlives the process that started it.
+  for (const service of live) signalGroup(service.pid, "SIGKILL");
+});
+
+/** Stops every service this process started and has not stopped yet (e.g. in afterAll after a beforeAll timed out). */
+export async function stopAllServices() {
+  await Promise.all([...live].map((s) => s.stop()));
+}
+
 async function waitUntilReady(url, child, name, timeoutMs, output) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it was ready:\n${output.join("").slice(-2000)}`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
       if (res.ok) return;
     } catch {
       // not listening yet
@@ -31,33 +66,64 @@ async function waitUntilReady(url, child, name, timeoutMs, output) {
 }
 
 /**
- * Spawns `cmd args`, resolves when `readyUrl` answers 2xx. `stop()` sends SIGTERM, then SIGKILL after 5 s.
+ * Spawns `cmd args` as the leader of a new process group, resolves when `readyUrl` answers 2xx. `stop()` sends
+ * SIGTERM to the group, then SIGKILL after 5 s, and resolves once no process of the group is left.
  * Output is kept (last lines) for error messages; pass `inherit: true` to show it.
  */
 export async function startService({ name, cmd, args = [], readyUrl, timeoutMs = 15_000, env, cwd, inherit = false }) {
   const output = [];
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", inherit ? "inherit" : "pipe", inherit ? "inherit" : "pipe"] });
+  const child = spawn(cmd, args, { cwd, detached: true, env: { ...process.env, ...env }, stdio: ["ignore", inherit ? "inherit" : "pipe", inherit ? "inherit" : "pipe"] });
   const keep = (chunk) => {
     output.push(chunk.toString());
     if (output.length > 200) output.shift();
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
+  await new Promise((resolve, reject) => {
+    child.once("spawn", resolve);
+    child.once("error", reject);
+  });
+  const pgid = child.pid;
+  let stopping;
   const stop = () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const kill = setTimeout(() => child.kill("SIGKILL"), 5000);
-      child.once("exit", () => {
-        clearTimeout(kill);
-        resolve();
-      });
-      child.kill("SIGTERM");
-    });
+    (stopping ??= (async () => {
+      signalGroup(pgid, "SIGTERM");
+      const deadline = Date.now() + 5000;
+      while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (groupAlive(pgid)) signalGroup(pgid, "SIGKILL");
+      // Bounded: an orphan killed by SIGKILL is gone, but a PID 1 that never reaps would keep its zombie listed.
+      for (let i = 0; i < 100 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 20));
+      live.delete(service);
+    })());
+  const service = { name, pid: pgid, pgid, child, stop, output: () => output.join("") };
+  live.add(service);
   try {
     if (readyUrl) await waitUntilReady(readyUrl, child, name, timeoutMs, output);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { name, pid: child.pid, child, stop, output: () => output.join("") };
+  return service;
+}
+
+/**
+ * Runs `start(dir)` with a fresh directory under `dataRoot` (this run's data, never shared with another run) and
+ * removes the directory when the returned handle's stop() has stopped it, or when starting fails.
+ */
+export async function inRunDirectory(dataRoot, start) {
+  mkdirSync(dataRoot, { recursive: true });
+  const dir = mkdtempSync(join(dataRoot, "run-"));
+  try {
+    const handle = await start(dir);
+    return {
+      ...handle,
+      stop: async () => {
+        await handle.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }

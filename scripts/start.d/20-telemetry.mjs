@@ -1,51 +1,68 @@
-// npm start sidecar: the Worker's telemetry without a cloud account. Starts a local VictoriaMetrics (metrics, PromQL)
-// and the capturing OTLP receiver (prints one line per logs/traces batch, forwards /v1/metrics to VictoriaMetrics),
-// then points the Worker's OTEL_EXPORTER_OTLP_ENDPOINT at the receiver. Sets MOLTSECRET_VM_URL for later sidecars.
+// npm start sidecar: the Worker's telemetry without a cloud account. The capturing OTLP receiver starts at once (the
+// Worker's OTEL_EXPORTER_OTLP_ENDPOINT, one line per logs/traces batch); the Grafana Cloud stand-in (vmagent -> real
+// Prometheus evaluating the alert rules, scripts/obs/stand-in.mjs) comes up beside the running API, downloading its
+// binaries on first use with progress shown, and then receives the metrics.
 // Off with MOLTSECRET_OBS=0; skipped when OTEL_EXPORTER_OTLP_ENDPOINT is already set (e.g. to Grafana Cloud).
-import { join } from "node:path";
+// MOLTSECRET_PROMETHEUS_PORT: Prometheus' port (default 18800, a free one if that is taken; 0 = OS-assigned).
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { obsBinaries } from "../obs/binaries.mjs";
 import { startOtlpReceiver } from "../obs/otlp-receiver.mjs";
-import { freePort } from "../obs/service.mjs";
-import { startVictoriaMetrics } from "../obs/victoria-metrics.mjs";
+import { startStandIn } from "../obs/stand-in.mjs";
 
-const VM_PORT = 18850;
-const RECEIVER_PORT = 18851;
+export const DEFAULT_PROMETHEUS_PORT = 18800;
+/** Where npm start leaves the stand-in's Prometheus URL for `npm run traffic` (removed when it stops). */
+export const PROMETHEUS_URL_FILE = join(import.meta.dirname, "..", "..", ".cache", "start", "prometheus-url");
 /** Local exports every 10 s: fast feedback while trying the API (production keeps OTel's 60 s default). */
 const LOCAL_EXPORT_INTERVAL_MS = "10000";
 
 async function portOrFree(port) {
+  if (!port) return 0;
   try {
     const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(500) });
     await res.arrayBuffer();
-    return freePort();
+    return 0; // something already listens there: let the OS pick
   } catch {
     return port;
   }
 }
 
 export default {
-  name: "telemetry (local VictoriaMetrics + OTLP receiver)",
-  async start() {
+  name: "telemetry (OTLP receiver + Grafana Cloud stand-in: vmagent -> Prometheus with the alert rules)",
+  async start({ say = (line) => console.log(`[start] ${line}`) } = {}) {
     if (process.env.MOLTSECRET_OBS === "0") throw new Error("MOLTSECRET_OBS=0: local telemetry backends are off");
     if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) throw new Error("OTEL_EXPORTER_OTLP_ENDPOINT is set: the Worker exports there instead");
-    const root = join(import.meta.dirname, "..", "..");
-    const vm = await startVictoriaMetrics({ port: await portOrFree(VM_PORT), dataDir: join(root, ".cache", "vm", "data") });
-    let receiver;
-    try {
-      receiver = await startOtlpReceiver({ port: await portOrFree(RECEIVER_PORT), forwardMetricsTo: vm.url, print: true });
-    } catch (error) {
-      await vm.stop();
-      throw error;
-    }
-    process.env.MOLTSECRET_VM_URL = vm.url;
-    console.log(
-      `[start] telemetry: metrics -> VictoriaMetrics ${vm.url} (UI ${vm.url}/vmui, PromQL ${vm.url}/api/v1/query?query=sum(http_server_request_duration_seconds_count)); ` +
-        `logs and traces -> ${receiver.url} (one "otlp ..." line per batch below); export every ${Number(LOCAL_EXPORT_INTERVAL_MS) / 1000} s`,
-    );
+    const receiver = await startOtlpReceiver({ forwardMetricsTo: "pending", print: true });
+    let standIn;
+    let stopped = false;
+    const ready = (async () => {
+      await obsBinaries({ onProgress: (line) => say(`telemetry: ${line}`) });
+      const requested = process.env.MOLTSECRET_PROMETHEUS_PORT;
+      const port = await portOrFree(requested === undefined ? DEFAULT_PROMETHEUS_PORT : Number(requested));
+      standIn = await startStandIn({ port });
+      if (stopped) return standIn.stop();
+      receiver.setForwardMetricsTo(standIn.agentUrl);
+      mkdirSync(dirname(PROMETHEUS_URL_FILE), { recursive: true });
+      writeFileSync(PROMETHEUS_URL_FILE, standIn.url);
+      say(
+        `telemetry: metrics -> Grafana Cloud stand-in (vmagent ${standIn.agentUrl} -> Prometheus ${standIn.url}), export every ${Number(LOCAL_EXPORT_INTERVAL_MS) / 1000} s\n` +
+          `  graph:  ${standIn.links.graph}\n` +
+          `  alerts: ${standIn.links.alerts} (drive them with npm run traffic -- --scenario errors|slow|growth)\n` +
+          `  rules:  ${standIn.links.rules}\n` +
+          `  CLI:    npx moltsecret capacity --prometheus-url ${standIn.url}\n` +
+          `  logs and traces -> ${receiver.url} (one "otlp ..." line per batch below)`,
+      );
+      return { url: standIn.url, links: standIn.links };
+    })();
     return {
       vars: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_METRIC_EXPORT_INTERVAL: LOCAL_EXPORT_INTERVAL_MS, OTEL_TRACES_SAMPLER_ARG: "1", ENVIRONMENT: "local" },
+      ready,
       stop: async () => {
+        stopped = true;
+        await ready.catch(() => undefined);
+        await standIn?.stop();
+        rmSync(PROMETHEUS_URL_FILE, { force: true });
         await receiver.close();
-        await vm.stop();
       },
     };
   },

@@ -1,12 +1,16 @@
+import { existsSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 // @ts-expect-error plain ESM script without types
-import sidecar from "./20-telemetry.mjs";
+import { alertsPage } from "../traffic.mjs";
+// @ts-expect-error plain ESM script without types
+import sidecar, { PROMETHEUS_URL_FILE } from "./20-telemetry.mjs";
 
-const saved = { obs: process.env.MOLTSECRET_OBS, vm: process.env.MOLTSECRET_VM_URL, otel: process.env.OTEL_EXPORTER_OTLP_ENDPOINT };
+const KEYS = ["MOLTSECRET_OBS", "OTEL_EXPORTER_OTLP_ENDPOINT", "MOLTSECRET_PROMETHEUS_PORT"] as const;
+const saved = Object.fromEntries(KEYS.map((k) => [k, process.env[k]]));
 afterEach(() => {
-  for (const [key, value] of [["MOLTSECRET_OBS", saved.obs], ["MOLTSECRET_VM_URL", saved.vm], ["OTEL_EXPORTER_OTLP_ENDPOINT", saved.otel]] as const) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
+  for (const key of KEYS) {
+    if (saved[key] === undefined) delete process.env[key];
+    else process.env[key] = saved[key];
   }
 });
 
@@ -19,22 +23,33 @@ describe("npm start sidecar 20-telemetry", () => {
     await expect(sidecar.start()).rejects.toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
   });
 
-  it("starts VictoriaMetrics and the receiver, and hands the Worker an endpoint that reaches both", async () => {
+  it("hands the Worker an endpoint at once, answers metrics 503 until the stand-in is up, then stores them there", async () => {
     delete process.env.MOLTSECRET_OBS;
     delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-    const handle = await sidecar.start();
+    process.env.MOLTSECRET_PROMETHEUS_PORT = "0";
+    const lines: string[] = [];
+    const handle = await sidecar.start({ say: (line: string) => lines.push(line) });
     try {
       const endpoint = handle.vars.OTEL_EXPORTER_OTLP_ENDPOINT as string;
       expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(process.env.MOLTSECRET_VM_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect((await fetch(`${process.env.MOLTSECRET_VM_URL}/health`)).status).toBe(200);
-      // An empty OTLP request is valid protobuf: the receiver forwards metrics to VictoriaMetrics, which accepts it.
-      const metrics = await fetch(`${endpoint}/v1/metrics`, { method: "POST", headers: { "content-type": "application/x-protobuf" }, body: new Uint8Array() });
-      expect(metrics.status).toBe(200);
-      const logs = await fetch(`${endpoint}/v1/logs`, { method: "POST", headers: { "content-type": "application/x-protobuf" }, body: new Uint8Array() });
-      expect(logs.status).toBe(200);
+      const post = (signal: string) => fetch(`${endpoint}/v1/${signal}`, { method: "POST", headers: { "content-type": "application/x-protobuf" }, body: new Uint8Array() });
+      const early = await post("metrics");
+      const { url } = await handle.ready;
+      // Unless the stand-in came up before the first request could be answered (binaries cached, idle machine).
+      expect([503, 200]).toContain(early.status);
+      expect(readFileSync(PROMETHEUS_URL_FILE, "utf8")).toBe(url);
+      expect((await fetch(`${url}/-/ready`)).status).toBe(200);
+      // An empty OTLP request is valid protobuf: forwarded to vmagent, which accepts it.
+      expect((await post("metrics")).status).toBe(200);
+      expect((await post("logs")).status).toBe(200);
+      expect(lines.join("\n")).toContain(`${url}/classic/alerts`);
+      // npm run traffic prints the same page, and it opens.
+      expect(alertsPage()).toBe(`${url}/classic/alerts`);
+      expect((await fetch(alertsPage())).status).toBe(200);
     } finally {
       await handle.stop();
     }
+    expect(existsSync(PROMETHEUS_URL_FILE)).toBe(false);
+    expect(alertsPage()).toBeNull();
   });
 });

@@ -2,23 +2,31 @@ import type { TestProject } from "vitest/node";
 // @ts-expect-error plain ESM script without types
 import { startOtlpReceiver } from "../../scripts/obs/otlp-receiver.mjs";
 // @ts-expect-error plain ESM script without types
-import { startVictoriaMetrics } from "../../scripts/obs/victoria-metrics.mjs";
+import { stopAllServices } from "../../scripts/obs/service.mjs";
+// @ts-expect-error plain ESM script without types
+import { startStandIn } from "../../scripts/obs/stand-in.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
     otlpReceiverUrl: string;
-    vmUrl: string;
+    /** The Grafana Cloud stand-in's Prometheus (PromQL at /api/v1/query). */
+    promUrl: string;
   }
 }
 
-/** Real VictoriaMetrics behind a capturing receiver: the tail handler's export is queried back with PromQL. */
+/** The Grafana Cloud stand-in behind a capturing receiver: the tail handler's export is queried back with PromQL. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const vm = await startVictoriaMetrics();
-  const receiver = await startOtlpReceiver({ forwardMetricsTo: vm.url });
-  project.provide("otlpReceiverUrl", receiver.url);
-  project.provide("vmUrl", vm.url);
-  return async () => {
-    await receiver.close();
-    await vm.stop();
-  };
+  try {
+    const standIn = await startStandIn();
+    const receiver = await startOtlpReceiver({ forwardMetricsTo: standIn.agentUrl });
+    project.provide("otlpReceiverUrl", receiver.url);
+    project.provide("promUrl", standIn.url);
+    return async () => {
+      await receiver.close();
+      await standIn.stop();
+    };
+  } catch (error) {
+    await stopAllServices();
+    throw error;
+  }
 }

@@ -6,9 +6,9 @@ import { createClient } from "@libsql/client";
 // @ts-expect-error plain ESM script without types
 import { startOtlpReceiver } from "../../scripts/obs/otlp-receiver.mjs";
 // @ts-expect-error plain ESM script without types
-import { freePort, startService } from "../../scripts/obs/service.mjs";
+import { freePort, startService, stopAllServices } from "../../scripts/obs/service.mjs";
 // @ts-expect-error plain ESM script without types
-import { startVictoriaMetrics } from "../../scripts/obs/victoria-metrics.mjs";
+import { startStandIn } from "../../scripts/obs/stand-in.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
@@ -31,11 +31,13 @@ export interface PromSample {
 }
 
 export interface Pipeline {
-  /** VictoriaMetrics base URL: PromQL at {vmUrl}/api/v1/query, UI at {vmUrl}/vmui. */
-  vmUrl: string;
+  /** The Grafana Cloud stand-in's Prometheus: PromQL at {promUrl}/api/v1/query, alerts at {promUrl}/api/v1/alerts. */
+  promUrl: string;
+  /** Prometheus text format with timestamps, relabelled and stored as the Worker's OTLP is (samples a test adds). */
+  importUrl: string;
   /** The real Worker under `wrangler dev --local`. */
   workerUrl: string;
-  /** OTLP base URL the Worker exports to (metrics forwarded to VM, logs/traces captured). */
+  /** OTLP base URL the Worker exports to (metrics forwarded to the stand-in, logs/traces captured). */
   otlpUrl: string;
   /** Every OTLP batch the Worker sent. */
   batches: CapturedBatch[];
@@ -43,8 +45,12 @@ export interface Pipeline {
   probes: Map<string, number>;
   /** Every stdout/stderr line of wrangler dev (the Worker's console lines). */
   consoleLines: () => string[];
-  /** Instant PromQL query against VM (after forcing VM to flush what it ingested). */
+  /** Instant PromQL query against the stand-in, once everything it received so far is stored. */
   query: (promql: string) => Promise<PromSample[]>;
+  /** Waits until every export the stand-in accepted so far is queryable. */
+  flush: () => Promise<void>;
+  /** Stops the Worker (and its workerd) and starts a new `wrangler dev` over the same persisted state: a new isolate. */
+  restartWorker: () => Promise<void>;
   /** Receiver behaviour: "ok", "fail" (HTTP 500), "hang" (never answers) or "refuse" (port closed). */
   setBackendMode: (mode: "ok" | "fail" | "hang" | "refuse") => Promise<void>;
   /** Size of the D1 database as SQLite itself counts it (page_count x page_size, WAL included): what D1 reports as meta.size_after. */
@@ -71,6 +77,8 @@ export interface PipelineOptions {
   logLevel?: "log" | "warn" | "error";
   /** Also run the Tail Worker (tail/wrangler.toml) as a second wrangler dev, found through a private dev registry. */
   tail?: boolean;
+  /** Evaluation interval of the stand-in's alert rules (default: as generated, 1m). */
+  ruleInterval?: string;
 }
 
 function descendants(pid: number): number[] {
@@ -105,20 +113,35 @@ const fdsOf = (pid: number): number => {
   }
 };
 
+/** Every pipeline's stop, so a hook that timed out half-way through startPipeline() is still cleaned up. */
+const openPipelines = new Set<() => Promise<void>>();
+
 /**
- * Real VictoriaMetrics + a capturing OTLP receiver (which forwards /v1/metrics to VM) + the real Worker under
- * `wrangler dev --local` with its own D1 state, exporting every `exportIntervalMs`. Everything on 127.0.0.1.
- * The dashboards and alerts can point their PromQL at `vmUrl` after driving `workerUrl`.
+ * For afterAll: stops every pipeline this test file started, also one whose startPipeline() has not returned (a
+ * beforeAll that timed out), and every process it spawned, as whole process groups.
+ */
+export async function stopPipelines(): Promise<void> {
+  await Promise.all([...openPipelines].map((stop) => stop()));
+  await stopAllServices();
+}
+
+/**
+ * The local Grafana Cloud stand-in (vmagent -> real Prometheus, scripts/obs/stand-in.mjs) + a capturing OTLP receiver
+ * (which forwards /v1/metrics to it) + the real Worker under `wrangler dev --local` with its own D1 state, exporting
+ * every `exportIntervalMs`. Everything on 127.0.0.1, on OS-assigned ports, in per-run directories.
+ * The dashboards and alerts can point their PromQL at `promUrl` after driving `workerUrl`.
  */
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
-    for (const s of stops.reverse()) await s().catch(() => undefined);
+    openPipelines.delete(stop);
+    for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
   };
+  openPipelines.add(stop);
   try {
-    const vm = await startVictoriaMetrics();
-    stops.push(() => vm.stop());
-    const receiver = await startOtlpReceiver({ forwardMetricsTo: vm.url });
+    const standIn = await startStandIn({ interval: options.ruleInterval });
+    stops.push(() => standIn.stop());
+    const receiver = await startOtlpReceiver({ forwardMetricsTo: standIn.agentUrl });
     stops.push(() => receiver.close());
 
     mkdirSync(join(ROOT, ".cache", "pipeline"), { recursive: true });
@@ -161,18 +184,6 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     };
     const workerUrl = `http://127.0.0.1:${port}`;
     const lines: string[] = [];
-    const worker = await startService({
-      name: "wrangler dev",
-      cmd: WRANGLER,
-      args: [
-        "dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
-        "--persist-to", persist, "--show-interactive-dev-session=false", "--log-level", options.logLevel ?? "log",
-        ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-      ],
-      cwd: ROOT,
-      env: devEnv,
-    });
-    stops.push(() => worker.stop());
     let partial = "";
     const collect = (chunk: Buffer) => {
       const text = partial + chunk.toString("utf8");
@@ -180,33 +191,55 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       partial = parts.pop() ?? "";
       lines.push(...parts);
     };
-    worker.child.stdout?.on("data", collect);
-    worker.child.stderr?.on("data", collect);
-    const workerdPids = () => descendants(worker.pid).filter((pid) => /workerd/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8")));
     const probes = new Map<string, number>();
-    await eventually(async () => {
-      if (worker.child.exitCode !== null) throw new Error(`wrangler dev exited:\n${worker.output().slice(-2000)}`);
-      try {
-        const res = await fetch(`${workerUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
-        await res.arrayBuffer();
-        const key = `GET /healthz ${res.status}`;
-        probes.set(key, (probes.get(key) ?? 0) + 1);
-        return res.ok;
-      } catch {
-        return false;
-      }
-    }, 60_000, 200);
+    const startWorker = async () => {
+      const service = await startService({
+        name: "wrangler dev",
+        cmd: WRANGLER,
+        args: [
+          "dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
+          "--persist-to", persist, "--show-interactive-dev-session=false", "--log-level", options.logLevel ?? "log",
+          ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+        ],
+        cwd: ROOT,
+        env: devEnv,
+      });
+      stops.push(() => service.stop());
+      service.child.stdout?.on("data", collect);
+      service.child.stderr?.on("data", collect);
+      await eventually(async () => {
+        if (service.child.exitCode !== null) throw new Error(`wrangler dev exited:\n${service.output().slice(-2000)}`);
+        try {
+          const res = await fetch(`${workerUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
+          await res.arrayBuffer();
+          const key = `GET /healthz ${res.status}`;
+          probes.set(key, (probes.get(key) ?? 0) + 1);
+          return res.ok;
+        } catch {
+          return false;
+        }
+      }, 60_000, 200);
+      return service;
+    };
+    let worker = await startWorker();
+    const workerdPids = () => descendants(worker.pid).filter((pid) => /workerd/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8")));
 
     return {
-      vmUrl: vm.url,
+      promUrl: standIn.url,
+      importUrl: standIn.importUrl,
       workerUrl,
       otlpUrl: receiver.url,
       batches: receiver.batches,
       probes,
       consoleLines: () => (partial ? [...lines, partial] : lines),
       query: async (promql) => {
-        await vm.flush();
-        return vm.query(promql);
+        await standIn.flush();
+        return standIn.query(promql);
+      },
+      flush: () => standIn.flush(),
+      restartWorker: async () => {
+        await worker.stop();
+        worker = await startWorker();
       },
       setBackendMode: (mode) => receiver.setMode(mode),
       d1SizeBytes: async () => {

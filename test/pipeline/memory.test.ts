@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { startPipeline, type PipelineOptions } from "./harness.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { startPipeline, stopPipelines, type PipelineOptions } from "./harness.ts";
 import { FLAT_HEAP_TOLERANCE_BYTES, openInspector } from "./workerd-heap.ts";
 
 /** Bounded load per run: WARMUP then REQUESTS more in CHECKPOINTS steps, CONCURRENCY at a time (override: MEMORY_TEST_REQUESTS). */
@@ -8,6 +8,8 @@ const WARMUP = 1_000;
 const CHECKPOINTS = 4;
 const CONCURRENCY = 16;
 /** workerd's RSS is reported, not judged: under wrangler dev it grows with wrangler's own machinery even when the heap is flat. */
+
+afterAll(stopPipelines);
 
 const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATTR, LABEL_VALUES, METRICS, promLabel, promName } from "../../catalog/index.ts";
 import { newDrive, send, type Drive } from "./drive.ts";
-import { eventually, startPipeline, type Pipeline } from "./harness.ts";
+import { eventually, startPipeline, stopPipelines, type Pipeline } from "./harness.ts";
 
 const DURATION = promName(METRICS.httpServerDuration);
 const EXPORTS = promName(METRICS.telemetryExports);
 const ITEMS = promName(METRICS.telemetryItems);
-const env = `deployment_environment="pipeline-test"`;
+const env = `${promLabel(ATTR.environment)}="pipeline-test"`;
 const num = (samples: Array<{ value: [number, string] }>) => Number(samples[0]?.value[1] ?? 0);
 
 let p: Pipeline;
@@ -48,9 +48,7 @@ beforeAll(async () => {
   }, 60_000, 0);
 }, 180_000);
 
-afterAll(async () => {
-  await p?.stop();
-});
+afterAll(stopPipelines);
 
 describe("backend outage: refused, 500 and hanging OTLP endpoint", () => {
   it("answers every request normally and without waiting for the exporter", () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATTR, HTTP_DURATION_BUCKETS, METRICS, QUANTILES, promLabel, promName } from "../../catalog/index.ts";
 import { driveMix, newDrive, send, type Drive } from "./drive.ts";
-import { eventually, startPipeline, type Pipeline } from "./harness.ts";
+import { eventually, startPipeline, stopPipelines, type Pipeline } from "./harness.ts";
 
 const DURATION = promName(METRICS.httpServerDuration);
-const env = `deployment_environment="pipeline-test"`;
+const env = `${promLabel(ATTR.environment)}="pipeline-test"`;
 const num = (samples: Array<{ value: [number, string] }>) => Number(samples[0]?.value[1] ?? NaN);
 
 let p: Pipeline;
@@ -13,7 +13,7 @@ let p: Pipeline;
 const workerLines = () => p.consoleLines().filter((l) => !l.startsWith("[wrangler:"));
 let drive: Drive;
 
-/** Sends /healthz until VM holds exactly as many requests as were sent (each export is cumulative). */
+/** Sends /healthz until the stand-in holds exactly as many requests as were sent (each export is cumulative). */
 async function settle(): Promise<void> {
   await eventually(async () => {
     await (await send(drive, p.workerUrl, "GET", "/healthz", "/healthz")).arrayBuffer();
@@ -41,11 +41,9 @@ beforeAll(async () => {
   await settle();
 }, 180_000);
 
-afterAll(async () => {
-  await p?.stop();
-});
+afterAll(stopPipelines);
 
-describe("pipeline: real Worker -> OTLP -> real VictoriaMetrics", () => {
+describe("pipeline: real Worker -> OTLP -> Grafana Cloud stand-in (vmagent -> real Prometheus)", () => {
   it("stores request counts per route and status exactly as sent", async () => {
     const rows = await p.query(`sum by (${promLabel(ATTR.method)}, ${promLabel(ATTR.route)}, ${promLabel(ATTR.status)}) (${DURATION}_count{${env}})`);
     const stored = new Map(rows.map((r) => [`${r.metric[promLabel(ATTR.method)]} ${r.metric[promLabel(ATTR.route)]} ${r.metric[promLabel(ATTR.status)]}`, Number(r.value[1])]));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATTR, METRICS, TELEMETRY, promLabel, promName } from "../../catalog/index.ts";
-import { eventually, startPipeline, type Pipeline } from "./harness.ts";
+import { eventually, startPipeline, stopPipelines, type Pipeline } from "./harness.ts";
 
 let p: Pipeline;
 const REQUESTS = 12;
@@ -9,9 +9,7 @@ beforeAll(async () => {
   p = await startPipeline({ tail: true });
 }, 180_000);
 
-afterAll(async () => {
-  await p?.stop();
-});
+afterAll(stopPipelines);
 
 describe("local producer -> Tail Worker wiring (two wrangler dev processes)", () => {
   it("delivers the API's trace events to moltsecret-tail, which exports invocations and (locally zero) CPU time", async () => {
