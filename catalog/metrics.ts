@@ -2,7 +2,7 @@ import { LATENCY_TARGETS, MIGRATION, P95_LATENCY, REGIONS, WORKER_CPU } from "./
 
 /**
  * Every metric the toolkit emits, defined once: OTel name, unit, kind, attributes, buckets.
- * Dashboards and alerts use `promName()` so they query exactly what Grafana Cloud / VictoriaMetrics store.
+ * Dashboards and alerts use `promName()` so they query exactly what Grafana Cloud stores.
  */
 export type MetricKind = "counter" | "histogram" | "gauge" | "updowncounter";
 
@@ -42,7 +42,8 @@ export const ATTR = {
   workerOutcome: "faas.outcome",
   /** What invoked the Worker (semconv faas.trigger: http, timer, other): cron purges are not requests. */
   workerTrigger: "faas.trigger",
-  environment: "deployment.environment",
+  /** Current semantic convention: Grafana Cloud promotes it to a label on every series (not the deprecated deployment.environment). */
+  environment: "deployment.environment.name",
 } as const;
 
 /** Sorted unique union: thresholds must be bucket boundaries so alerts on them are exact. */
@@ -144,7 +145,7 @@ export const METRICS = {
   workerInvocations: m({ name: "worker.invocations", kind: "counter", unit: "{invocation}", description: "Invocations seen by the Tail Worker, by outcome", attributes: [ATTR.workerScript, ATTR.workerOutcome, ATTR.workerTrigger] }),
 } as const satisfies Record<string, MetricDef>;
 
-/** OTel unit -> Prometheus suffix, as the OTLP->Prometheus translation (Grafana Cloud, VictoriaMetrics -opentelemetry.usePrometheusNaming) does it. */
+/** OTel unit -> Prometheus suffix, as the OTLP->Prometheus translation (Grafana Cloud, vmagent -opentelemetry.usePrometheusNaming) does it. */
 const UNIT_SUFFIX: Record<string, string> = { s: "seconds", ms: "milliseconds", By: "bytes", "1": "ratio" };
 
 /** A metric or label name as Prometheus stores it: dots to underscores, unit suffix, `_total` for counters. */

@@ -7,7 +7,7 @@ import { DATASOURCE } from "./scope.ts";
 export const datasourceVariable = (): DatasourceVariableBuilder =>
   new DatasourceVariableBuilder(GRAFANA_IDS.datasourceVariable).label("Data source").type("prometheus");
 
-/** deployment.environment as the Worker reports it; "All" matches series without the label too. */
+/** deployment.environment.name as the Worker reports it (a label Grafana Cloud promotes); "All" matches series without the label too. */
 export const environmentVariable = (): QueryVariableBuilder =>
   new QueryVariableBuilder(GRAFANA_IDS.environmentVariable)
     .label("Environment")
