@@ -22,9 +22,20 @@ export const SECRET_ID_BYTES = q(16, "bytes", "128-bit random ids: unguessable, 
 export const DELETE_TOKEN_BYTES = q(32, "bytes", "256-bit random delete tokens (43 base64url characters); only their SHA-256 is stored");
 
 export const RATE_LIMITS = {
-  createsPerMinute: q(30, "requests/min", "Per client IP, default for var RATE_LIMIT_CREATE_PER_MINUTE"),
-  revealsPerMinute: q(120, "requests/min", "Per client IP, default for var RATE_LIMIT_REVEAL_PER_MINUTE"),
-  window: q(60, "s", "Fixed window length of the per-IP counters"),
+  createsPerMinute: q(30, "requests/min", "Per client network (IPv4 address, IPv6 /64), default for var RATE_LIMIT_CREATE_PER_MINUTE"),
+  revealsPerMinute: q(120, "requests/min", "Per client network, default for var RATE_LIMIT_REVEAL_PER_MINUTE"),
+  window: q(60, "s", "Fixed window length of the per-network counters"),
+  readsPerMinute: q(600, "requests/min", "Metadata GET/HEAD per client network that miss the edge cache (hits cost no D1 or KV), default for var RATE_LIMIT_READ_PER_MINUTE"),
+  deletesPerMinute: q(60, "requests/min", "Per client network, default for var RATE_LIMIT_DELETE_PER_MINUTE"),
+  healthChecksPerMinute: q(60, "requests/min", "GET/HEAD /healthz per client network (an uptime checker needs one or two a minute), default for var RATE_LIMIT_HEALTH_PER_MINUTE"),
+  ipv6PrefixBits: q(64, "bits", "IPv6 clients are keyed by their /64: one subscriber or host gets a whole /64, so rotating addresses inside it must not buy more budget"),
+  overloadRetryAfter: q(5, "s", "Retry-After when the limiter itself is overloaded or unavailable and the request is refused (fails closed)"),
+} as const;
+
+/** Fleet-wide create budget (one Durable Object for every isolate): bounds how fast D1 can fill however many networks send. */
+export const FLEET_CREATE_BUDGET = {
+  createsPerMinute: q(6_000, "creates/min", "100 creates/s fleet-wide: a tenth of D1's ~1000 writes/s, default for var FLEET_CREATES_PER_MINUTE"),
+  bytesPerMinute: q(1_000_000, "bytes/min", "1 MB of ciphertext a minute fleet-wide: D1's 10 GB takes ~6.9 days to fill at this rate, and the 5 GB/8 GB size alerts fire days before; default for var FLEET_CREATE_BYTES_PER_MINUTE"),
 } as const;
 
 export const PURGE = {

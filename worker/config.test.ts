@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { CIPHERTEXT_MAX_BYTES, EDGE_CACHE, FLAG_CACHE_TTL, QUERY_CACHE_TTL, RATE_LIMITS, REQUEST_BODY_OVERHEAD_BYTES, WRITE_BEHIND_FLUSH } from "../catalog/index.ts";
+import { CIPHERTEXT_MAX_BYTES, EDGE_CACHE, FLAG_CACHE_TTL, FLEET_CREATE_BUDGET, QUERY_CACHE_TTL, RATE_LIMITS, REQUEST_BODY_OVERHEAD_BYTES, WRITE_BEHIND_FLUSH } from "../catalog/index.ts";
 import { DEFAULT_FLAGS_KEY, parseConfig } from "./config.ts";
 
 describe("parseConfig", () => {
@@ -7,8 +7,18 @@ describe("parseConfig", () => {
     expect(parseConfig({})).toEqual({
       maxCiphertextBytes: CIPHERTEXT_MAX_BYTES.value,
       maxBodyBytes: CIPHERTEXT_MAX_BYTES.value + REQUEST_BODY_OVERHEAD_BYTES.value,
-      rateLimits: { create: RATE_LIMITS.createsPerMinute.value, reveal: RATE_LIMITS.revealsPerMinute.value, windowMs: RATE_LIMITS.window.value * 1000 },
-      metadataCache: { maxAgeSeconds: EDGE_CACHE.maxAge.value, staleWhileRevalidateSeconds: EDGE_CACHE.staleWhileRevalidate.value },
+      rateLimits: {
+        create: RATE_LIMITS.createsPerMinute.value,
+        reveal: RATE_LIMITS.revealsPerMinute.value,
+        read: RATE_LIMITS.readsPerMinute.value,
+        delete: RATE_LIMITS.deletesPerMinute.value,
+        health: RATE_LIMITS.healthChecksPerMinute.value,
+        windowMs: RATE_LIMITS.window.value * 1000,
+        ipv6PrefixBits: RATE_LIMITS.ipv6PrefixBits.value,
+        unavailableRetryAfterSeconds: RATE_LIMITS.overloadRetryAfter.value,
+      },
+      fleetCreates: { creates: FLEET_CREATE_BUDGET.createsPerMinute.value, bytes: FLEET_CREATE_BUDGET.bytesPerMinute.value },
+      metadataCache: { maxAgeSeconds: EDGE_CACHE.maxAge.value, staleWhileRevalidateSeconds: EDGE_CACHE.staleWhileRevalidate.value, notFoundMaxAgeSeconds: EDGE_CACHE.notFoundMaxAge.value },
       caching: {
         flagsKey: DEFAULT_FLAGS_KEY,
         flagCacheTtlMs: FLAG_CACHE_TTL.value * 1000,

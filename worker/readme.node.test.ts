@@ -15,7 +15,7 @@ it("the README's API and configuration sections state the catalog's numbers, not
   expect(api).toContain(`default ${CIPHERTEXT_MAX_BYTES.value})`);
   expect(api).toContain(`\`MAX_CIPHERTEXT_BYTES\` + ${REQUEST_BODY_OVERHEAD_BYTES.value} bytes`);
   expect(api).toContain(`max-age=${EDGE_CACHE.maxAge.value}, stale-while-revalidate=${EDGE_CACHE.staleWhileRevalidate.value}`);
-  expect(api).toContain(`${RATE_LIMITS.createsPerMinute.value} creates and ${RATE_LIMITS.revealsPerMinute.value} reveals`);
+  expect(api).toContain(`${RATE_LIMITS.createsPerMinute.value} creates, ${RATE_LIMITS.revealsPerMinute.value} reveals`);
   expect(config).toContain(`| ${CIPHERTEXT_MAX_BYTES.value} (\`CIPHERTEXT_MAX_BYTES\`)`);
   expect(config).toContain(`| ${RATE_LIMITS.createsPerMinute.value} (\`RATE_LIMITS.createsPerMinute\`)`);
   expect(config).toContain(`| ${RATE_LIMITS.revealsPerMinute.value} (\`RATE_LIMITS.revealsPerMinute\`)`);

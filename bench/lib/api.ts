@@ -5,7 +5,13 @@ import type { LoadRequest } from "./load.ts";
  * Rate limits raised far above any bench load: the limiter Durable Object is still called on every create
  * and reveal (as in production), it just never says no. 0 would skip it and make the path unrealistically short.
  */
-export const UNLIMITED_RATE_VARS = { RATE_LIMIT_CREATE_PER_MINUTE: "1000000000", RATE_LIMIT_REVEAL_PER_MINUTE: "1000000000" };
+export const UNLIMITED_RATE_VARS = {
+  RATE_LIMIT_CREATE_PER_MINUTE: "1000000000",
+  RATE_LIMIT_REVEAL_PER_MINUTE: "1000000000",
+  RATE_LIMIT_READ_PER_MINUTE: "1000000000",
+  FLEET_CREATES_PER_MINUTE: "1000000000",
+  FLEET_CREATE_BYTES_PER_MINUTE: "1000000000000",
+};
 
 /** A 256-byte ciphertext: the size of a typical shared password or API key after client-side encryption. */
 const CIPHERTEXT = Buffer.alloc(192, 7).toString("base64");

@@ -19,7 +19,7 @@ interface Run {
 }
 
 async function measure(label: string, options: PipelineOptions): Promise<Run> {
-  const p = await startPipeline({ ...options, logLevel: "warn", vars: { ...options.vars, RATE_LIMIT_CREATE_PER_MINUTE: "0", RATE_LIMIT_REVEAL_PER_MINUTE: "0" } });
+  const p = await startPipeline({ ...options, logLevel: "warn", vars: { ...options.vars, RATE_LIMIT_CREATE_PER_MINUTE: "0", RATE_LIMIT_REVEAL_PER_MINUTE: "0", RATE_LIMIT_READ_PER_MINUTE: "0", FLEET_CREATES_PER_MINUTE: "0", FLEET_CREATE_BYTES_PER_MINUTE: "0" } });
   const inspector = await openInspector(p.inspectorPort);
   try {
     const ids: string[] = [];

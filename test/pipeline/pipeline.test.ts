@@ -31,7 +31,7 @@ async function settle(): Promise<void> {
 }
 
 beforeAll(async () => {
-  p = await startPipeline({ vars: { RATE_LIMIT_CREATE_PER_MINUTE: "0", RATE_LIMIT_REVEAL_PER_MINUTE: "0" } });
+  p = await startPipeline({ vars: { RATE_LIMIT_CREATE_PER_MINUTE: "0", RATE_LIMIT_REVEAL_PER_MINUTE: "0", RATE_LIMIT_READ_PER_MINUTE: "0", FLEET_CREATES_PER_MINUTE: "0", FLEET_CREATE_BYTES_PER_MINUTE: "0" } });
   drive = newDrive(p.probes);
   await driveMix(drive, p.workerUrl);
   // The cron purge, as wrangler dev triggers it locally (not a fetch: not counted as a request).

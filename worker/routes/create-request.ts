@@ -6,6 +6,8 @@ export interface CreateRequest {
   ciphertext: string;
   ttlSeconds: number;
   maxViews: number | null;
+  /** UTF-8 size of the ciphertext: what a create adds to the database. */
+  ciphertextBytes: number;
 }
 
 const FIELDS = new Set(["ciphertext", "ttlSeconds", "maxViews"]);
@@ -37,11 +39,13 @@ export function parseCreateRequest(body: unknown, config: Pick<ApiConfig, "maxCi
   const { ciphertext, ttlSeconds, maxViews } = fields;
   if (typeof ciphertext !== "string" || ciphertext.length === 0) throw invalid("ciphertext must be a non-empty string");
   if (LONE_SURROGATE.test(ciphertext)) throw invalid("ciphertext must be valid Unicode (no unpaired surrogates)");
-  if (new TextEncoder().encode(ciphertext).byteLength > config.maxCiphertextBytes) {
+  const ciphertextBytes = new TextEncoder().encode(ciphertext).byteLength;
+  if (ciphertextBytes > config.maxCiphertextBytes) {
     throw new ApiError("payload_too_large", `ciphertext exceeds ${config.maxCiphertextBytes} bytes`);
   }
   return {
     ciphertext,
+    ciphertextBytes,
     ttlSeconds: ttlSeconds === undefined ? SECRET_TTL.default.value : boundedInt(ttlSeconds, "ttlSeconds", SECRET_TTL.min.value, SECRET_TTL.max.value),
     maxViews:
       maxViews === undefined ? MAX_VIEWS.default.value : maxViews === null ? null : boundedInt(maxViews, "maxViews", MAX_VIEWS.min.value, MAX_VIEWS.max.value),

@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { errorResponse } from "../http/errors.ts";
+import { rateLimit } from "../rate-limit/rate-limit.ts";
 
-export const healthRoutes = new Hono<AppEnv>().get("/healthz", async (c) => {
+export const healthRoutes = new Hono<AppEnv>().get("/healthz", rateLimit("health"), async (c) => {
   try {
     await c.var.store.ping();
   } catch (err) {

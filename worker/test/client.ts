@@ -4,8 +4,11 @@ import { edgeCacheKey, queryCacheKey } from "../cache/index.ts";
 
 export const ORIGIN = "https://moltsecret.test";
 
-/** A client IP nobody else uses, so the per-IP rate limits never couple tests. */
-export const freshIp = () => `2001:db8::${crypto.getRandomValues(new Uint16Array(4)).join(":").replace(/\d+/g, (n) => Number(n).toString(16))}`;
+/** A client address in a /64 nobody else uses (limits are per /64), so the rate limits never couple tests. */
+export const freshIp = () => {
+  const [a, b, c] = Array.from(crypto.getRandomValues(new Uint16Array(3)), (n) => n.toString(16));
+  return `2001:db8:${a}:${b}::${c}`;
+};
 
 export type CallInit = RequestInit & { ip?: string | null };
 
@@ -51,7 +54,7 @@ export async function expectError(res: Response, status: number, code: string): 
  */
 export async function setExpiresAt(id: string, expiresAt: number): Promise<void> {
   await env.DB.prepare("UPDATE secrets SET expires_at = ? WHERE id = ?").bind(expiresAt, id).run();
-  await caches.default.delete(edgeCacheKey(ORIGIN, id));
+  await caches.default.delete(edgeCacheKey(id));
   await env.KV.delete(await queryCacheKey(id));
 }
 
