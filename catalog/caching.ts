@@ -8,6 +8,7 @@ export const EDGE_CACHE = {
   maxAge: q(60, "s", `${DOC} Rec. 2/5: API responses 60 seconds`),
   staleWhileRevalidate: q(300, "s", `${DOC} Rec. 5: stale-while-revalidate=300`),
   immutableMaxAge: q(31_536_000, "s", `${DOC} Rec. 2: immutable assets 1 year`),
+  notFoundMaxAge: q(3600, "s", "Negative cache of unknown ids in the Cache API (free): ids are 128 random bits and a burned or expired id never comes back, so a 404 stays true; an hour bounds the space one location spends on them"),
 } as const;
 
 /** Recommendation 2, "Layer 3: Database Query Cache". */

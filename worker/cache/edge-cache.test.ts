@@ -1,6 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { EDGE_CACHE } from "../../catalog/index.ts";
 import { call, createSecret, expectError, ORIGIN, reveal } from "../test/client.ts";
 import { bounded, waitFor } from "../test/load.ts";
 import { envWithFlags, observedApp } from "../test/observed-app.ts";
@@ -8,40 +9,59 @@ import { edgeCacheKey } from "./edge-cache.ts";
 import { queryCacheKey } from "./query-cache.ts";
 
 const GETS = 1_000;
-const edgeEntry = (id: string) => caches.default.match(edgeCacheKey(ORIGIN, id));
+const CONCURRENCY = 10;
+const edgeEntry = (id: string) => caches.default.match(edgeCacheKey(id));
 const kvEntry = async (id: string) => env.KV.get(await queryCacheKey(id));
 
-/** 1,000 metadata GETs of one secret through the real app, 10 at a time from a cold start; D1 reads seen by the store. */
+/**
+ * 1,000 metadata GETs of one secret through the real app, 10 at a time from a cold start; D1 reads seen by the store,
+ * and what the edge and KV layers hold for the secret afterwards. The read limit is off: this measures the caches.
+ */
 async function thousandGets(flags: Record<string, unknown>) {
   const s = await createSecret({ maxViews: null });
   const { app, reads, rowsRead } = observedApp();
-  const vars = await envWithFlags(flags);
+  const vars = await envWithFlags(flags, { RATE_LIMIT_READ_PER_MINUTE: "0" });
   const ctx = createExecutionContext();
   const started = Date.now();
-  const statuses = await bounded(GETS, 10, async () => (await app.request(`${ORIGIN}/api/secrets/${s.id}`, {}, vars, ctx)).status);
+  const statuses = await bounded(GETS, CONCURRENCY, async () => (await app.request(`${ORIGIN}/api/secrets/${s.id}`, {}, vars, ctx)).status);
   await waitOnExecutionContext(ctx);
   expect(statuses.every((st) => st === 200)).toBe(true);
   const report = { flags, gets: GETS, d1Reads: reads().length, d1RowsRead: rowsRead(), ms: Date.now() - started };
   console.log(JSON.stringify(report));
-  return report;
+  return { ...report, edge: await edgeEntry(s.id), kv: await kvEntry(s.id) };
 }
 
 describe("layer 1 + 3: metadata GETs", () => {
-  it(`${GETS} GETs of one secret cost at most 20 D1 reads with caching on`, async () => {
-    const { d1Reads } = await thousandGets({});
+  it(`${GETS} GETs of one secret, ${CONCURRENCY} at a time from cold, cost at most one D1 read per concurrent request with caching on`, async () => {
+    const { d1Reads, edge } = await thousandGets({});
+    expect(d1Reads).toBeGreaterThanOrEqual(1);
+    expect(d1Reads).toBeLessThanOrEqual(CONCURRENCY);
+    expect(edge?.status).toBe(200);
+  }, 120_000);
+
+  it(`edgeCacheDisabled: the edge cache is neither read nor filled, the KV query cache alone keeps ${GETS} GETs under 20 D1 reads`, async () => {
+    const { d1Reads, edge, kv } = await thousandGets({ edgeCacheDisabled: true });
+    expect(edge).toBeUndefined();
+    expect(kv).not.toBeNull();
     expect(d1Reads).toBeGreaterThanOrEqual(1);
     expect(d1Reads).toBeLessThanOrEqual(20);
   }, 120_000);
 
-  it(`the KV query cache alone (edge cache off) keeps ${GETS} GETs under 20 D1 reads`, async () => {
-    const { d1Reads } = await thousandGets({ edgeCacheDisabled: true });
-    expect(d1Reads).toBeGreaterThanOrEqual(1);
-    expect(d1Reads).toBeLessThanOrEqual(20);
-  }, 120_000);
+  it("queryCacheDisabled: the KV query cache is neither read nor filled (with the edge off too, every GET reads D1)", async () => {
+    const { d1Reads, edge, kv } = await thousandGets({ queryCacheDisabled: true, edgeCacheDisabled: true });
+    expect(kv).toBeNull();
+    expect(edge).toBeUndefined();
+    expect(d1Reads).toBe(GETS);
+    const edgeOnly = await thousandGets({ queryCacheDisabled: true });
+    expect(edgeOnly.kv).toBeNull();
+    expect(edgeOnly.edge?.status).toBe(200);
+  }, 240_000);
 
   it(`with cachingDisabled every one of ${GETS} GETs reads D1 (the counter sees every read)`, async () => {
-    const { d1Reads } = await thousandGets({ cachingDisabled: true });
+    const { d1Reads, edge, kv } = await thousandGets({ cachingDisabled: true });
     expect(d1Reads).toBe(GETS);
+    expect(edge).toBeUndefined();
+    expect(kv).toBeNull();
   }, 120_000);
 
   it("caches the metadata without content or request id; a hit gets its own request id; a query string does not bypass it", async () => {
@@ -70,16 +90,21 @@ describe("layer 1 + 3: metadata GETs", () => {
     expect(reads().length).toBe(readsAfterFirst);
   });
 
-  it("never caches 404s, reveals or deletes", async () => {
-    const unknown = "AAAAAAAAAAAAAAAAAAAAAB";
-    await expectError(await call(`/api/secrets/${unknown}`), 404, "not_found");
-    expect(await edgeEntry(unknown)).toBeUndefined();
-    expect(await kvEntry(unknown)).toBeNull();
+  it("never caches reveals or deletes: the metadata they change is purged, not replaced by their responses", async () => {
     const s = await createSecret({ maxViews: 2 });
+    expect((await call(`/api/secrets/${s.id}`)).status).toBe(200);
+    await waitFor(async () => (await edgeEntry(s.id)) !== undefined, 5_000);
     const res = await reveal(s.id);
     expect(res.headers.get("Cache-Control")).toBe("no-store");
     expect(await caches.default.match(new Request(`${ORIGIN}/api/secrets/${s.id}/reveal`))).toBeUndefined();
     expect(await edgeEntry(s.id)).toBeUndefined();
+    expect((await call(`/api/secrets/${s.id}`)).status).toBe(200);
+    await waitFor(async () => (await edgeEntry(s.id))?.status === 200, 5_000);
+    const del = await call(`/api/secrets/${s.id}`, { method: "DELETE", headers: { "X-Delete-Token": s.deleteToken } });
+    expect(del.status).toBe(204);
+    const after = await edgeEntry(s.id);
+    expect(after?.status ?? 404).toBe(404);
+    expect(await kvEntry(s.id)).toBeNull();
   });
 });
 
@@ -95,7 +120,8 @@ describe("invalidation in this location", () => {
     await warm(s.id);
     expect((await reveal(s.id)).status).toBe(200);
     await expectError(await call(`/api/secrets/${s.id}`), 404, "not_found");
-    expect(await edgeEntry(s.id)).toBeUndefined();
+    // The live metadata is gone; at most the negative cache remembers the 404.
+    expect((await edgeEntry(s.id))?.status ?? 404).toBe(404);
     expect(await kvEntry(s.id)).toBeNull();
   });
 
@@ -135,4 +161,69 @@ describe("invalidation in this location", () => {
       expect((await app.request(`${ORIGIN}/api/secrets/${s.id}`, {}, vars, createExecutionContext())).status).toBe(404);
     }
   }, 60_000);
+});
+
+describe("negative cache, one key for every host, and no stale metadata past the expiry", () => {
+  const unknownId = () => crypto.randomUUID().replace(/-/g, "").slice(0, 22);
+
+  async function send(app: ReturnType<typeof observedApp>["app"], url: string, init: RequestInit = {}): Promise<Response> {
+    const ctx = createExecutionContext();
+    const res = await app.request(url, init, env, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  }
+
+  it("answers an unknown id from the Cache API after one D1 read: GET, HEAD, reveal and delete of it query nothing more, and clients still get no-store", async () => {
+    const id = unknownId();
+    const { app, queries } = observedApp();
+    await expectError(await send(app, `${ORIGIN}/api/secrets/${id}`), 404, "not_found");
+    expect(queries).toHaveLength(1);
+    expect((await edgeEntry(id))?.status).toBe(404);
+    await expectError(await send(app, `${ORIGIN}/api/secrets/${id}`), 404, "not_found");
+    expect((await send(app, `${ORIGIN}/api/secrets/${id}`, { method: "HEAD" })).status).toBe(404);
+    await expectError(await send(app, `${ORIGIN}/api/secrets/${id}/reveal`, { method: "POST" }), 404, "not_found");
+    await expectError(await send(app, `${ORIGIN}/api/secrets/${id}`, { method: "DELETE", headers: { "X-Delete-Token": "t" } }), 404, "not_found");
+    expect(queries).toHaveLength(1);
+    expect(await kvEntry(id)).toBeNull();
+  });
+
+  it("remembers a burned secret as gone once the store says so, and never a live one", async () => {
+    const { app, queries } = observedApp();
+    const s = await createSecret({ maxViews: 1 });
+    expect((await send(app, `${ORIGIN}/api/secrets/${s.id}/reveal`, { method: "POST" })).status).toBe(200);
+    await expectError(await send(app, `${ORIGIN}/api/secrets/${s.id}/reveal`, { method: "POST" }), 404, "not_found");
+    const before = queries.length;
+    await expectError(await send(app, `${ORIGIN}/api/secrets/${s.id}`), 404, "not_found");
+    expect(queries.length).toBe(before);
+    const live = await createSecret({ maxViews: null });
+    expect((await send(app, `${ORIGIN}/api/secrets/${live.id}`)).status).toBe(200);
+    expect((await edgeEntry(live.id))?.status).toBe(200);
+  });
+
+  it("keys the edge cache independently of the host: a burn through one hostname purges what another cached", async () => {
+    const { app } = observedApp();
+    const s = await createSecret({ maxViews: 1 });
+    expect((await send(app, `https://api.moltsecret.test/api/secrets/${s.id}`)).status).toBe(200);
+    expect((await edgeEntry(s.id))?.status).toBe(200);
+    expect((await send(app, `https://moltsecret-api.example.workers.dev/api/secrets/${s.id}/reveal`, { method: "POST" })).status).toBe(200);
+    await expectError(await send(app, `https://api.moltsecret.test/api/secrets/${s.id}`), 404, "not_found");
+  });
+
+  it("caps stale-while-revalidate with max-age at the secret's expiry", async () => {
+    for (const ttlSeconds of [90, 61]) {
+      const s = await createSecret({ maxViews: null, ttlSeconds });
+      const res = await call(`/api/secrets/${s.id}`);
+      const left = (Date.parse(s.expiresAt) - Date.now()) / 1000;
+      const m = /^public, max-age=(\d+), stale-while-revalidate=(\d+)$/.exec(res.headers.get("Cache-Control") ?? "");
+      expect(m).not.toBeNull();
+      const [maxAge, swr] = [Number(m![1]), Number(m![2])];
+      expect(maxAge).toBeLessThanOrEqual(EDGE_CACHE.maxAge.value);
+      expect(maxAge + swr).toBeLessThanOrEqual(Math.ceil(left));
+      expect(maxAge + swr).toBeGreaterThanOrEqual(Math.floor(left) - 2);
+    }
+    const long = await createSecret({ maxViews: null });
+    expect((await call(`/api/secrets/${long.id}`)).headers.get("Cache-Control")).toBe(
+      `public, max-age=${EDGE_CACHE.maxAge.value}, stale-while-revalidate=${EDGE_CACHE.staleWhileRevalidate.value}`,
+    );
+  });
 });

@@ -1,10 +1,12 @@
-import { createExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { FLAG_CACHE_TTL } from "../../catalog/index.ts";
 import { createApp } from "../app.ts";
 import { createSecret, expectError, ORIGIN } from "../test/client.ts";
+import { withFaults } from "../test/faults.ts";
 import { envWithFlags } from "../test/observed-app.ts";
+import { edgeCacheKey } from "./edge-cache.ts";
 import { DEFAULT_FLAGS, FlagCache, parseFlags } from "./flags.ts";
 
 const TTL_MS = FLAG_CACHE_TTL.value * 1000;
@@ -31,53 +33,79 @@ describe("parseFlags", () => {
   });
 });
 
-describe("FlagCache (KV, cached in the isolate)", () => {
+describe("FlagCache (real KV, cached in the isolate)", () => {
+  const freshKey = () => `flags-test-${crypto.randomUUID()}`;
+
   it(`re-reads KV at most once per ${FLAG_CACHE_TTL.value} s`, async () => {
-    const key = `flags-test-${crypto.randomUUID()}`;
-    let kvReads = 0;
-    const kv = { get: (k: string) => (kvReads++, env.KV.get(k)) } as unknown as KVNamespace;
+    const key = freshKey();
+    const { binding: kv, faults } = withFaults(env.KV);
+    const kvReads = () => faults.calls.filter((m) => m === "get").length;
     const cache = new FlagCache();
     await env.KV.put(key, '{"createDisabled":true}');
     const now = Date.now();
     expect((await cache.get(kv, key, TTL_MS, now)).createDisabled).toBe(true);
     await env.KV.put(key, '{"createDisabled":false}');
     expect((await cache.get(kv, key, TTL_MS, now + TTL_MS - 1)).createDisabled).toBe(true);
-    expect(kvReads).toBe(1);
+    expect(kvReads()).toBe(1);
     expect((await cache.get(kv, key, TTL_MS, now + TTL_MS)).createDisabled).toBe(false);
-    expect(kvReads).toBe(2);
+    expect(kvReads()).toBe(2);
   });
 
   it("never makes one request wait on another's KV read: during a refresh the others get the stale flags at once", async () => {
-    const pending: Array<(raw: string | null) => void> = [];
-    const kv = { get: () => new Promise<string | null>((resolve) => pending.push(resolve)) } as unknown as KVNamespace;
+    const key = freshKey();
+    await env.KV.put(key, '{"createDisabled":true}');
+    const { binding: kv, faults } = withFaults(env.KV);
     const cache = new FlagCache();
     const now = Date.now();
     // Cold: each caller reads for itself (workerd would cancel a request awaiting another request's I/O).
-    const cold = [cache.get(kv, "f", TTL_MS, now), cache.get(kv, "f", TTL_MS, now)];
-    expect(pending).toHaveLength(2);
-    pending[0]!('{"createDisabled":true}');
-    pending[1]!('{"createDisabled":true}');
+    let gate = faults.hold("get");
+    const cold = [cache.get(kv, key, TTL_MS, now), cache.get(kv, key, TTL_MS, now)];
+    expect(gate.held()).toBe(2);
+    gate.release();
     expect((await Promise.all(cold)).every((f) => f.createDisabled)).toBe(true);
     // Expired: the first caller refreshes; a concurrent one answers from the stale entry without waiting.
-    const refresh = cache.get(kv, "f", TTL_MS, now + TTL_MS);
-    expect(pending).toHaveLength(3);
-    expect((await cache.get(kv, "f", TTL_MS, now + TTL_MS + 1)).createDisabled).toBe(true);
-    expect(pending).toHaveLength(3);
-    pending[2]!('{"createDisabled":false}');
+    gate = faults.hold("get");
+    const refresh = cache.get(kv, key, TTL_MS, now + TTL_MS);
+    expect(gate.held()).toBe(1);
+    expect((await cache.get(kv, key, TTL_MS, now + TTL_MS + 1)).createDisabled).toBe(true);
+    expect(gate.held()).toBe(1);
+    await env.KV.put(key, '{"createDisabled":false}');
+    gate.release();
     expect((await refresh).createDisabled).toBe(false);
-    expect((await cache.get(kv, "f", TTL_MS, now + TTL_MS + 2)).createDisabled).toBe(false);
+    expect((await cache.get(kv, key, TTL_MS, now + TTL_MS + 2)).createDisabled).toBe(false);
     // A refresh that never finishes is retried by another request one TTL later.
-    void cache.get(kv, "f", TTL_MS, now + 3 * TTL_MS);
-    expect(pending).toHaveLength(4);
-    void cache.get(kv, "f", TTL_MS, now + 4 * TTL_MS);
-    expect(pending).toHaveLength(5);
+    gate = faults.hold("get");
+    const stuck = [cache.get(kv, key, TTL_MS, now + 3 * TTL_MS), cache.get(kv, key, TTL_MS, now + 4 * TTL_MS)];
+    expect(gate.held()).toBe(2);
+    gate.release();
+    await Promise.all(stuck);
   });
 
-  it("serves the defaults when KV fails", async () => {
+  it("keeps the last known flags when KV fails, so the createDisabled kill switch stays on", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const broken = { get: () => Promise.reject(new Error("kv down")) } as unknown as KVNamespace;
-    expect(await new FlagCache().get(broken, "flags", TTL_MS)).toEqual(DEFAULT_FLAGS);
-    expect(String(warn.mock.calls[0]?.[0])).toContain("flags.unavailable");
+    const key = freshKey();
+    await env.KV.put(key, '{"createDisabled":true,"edgeCacheDisabled":true}');
+    const { binding: kv, faults } = withFaults(env.KV);
+    const cache = new FlagCache();
+    const now = Date.now();
+    expect(await cache.get(kv, key, TTL_MS, now)).toMatchObject({ createDisabled: true, edgeCacheDisabled: true });
+    faults.fail("get", () => new Error("kv down"));
+    expect(await cache.get(kv, key, TTL_MS, now + TTL_MS)).toMatchObject({ createDisabled: true, edgeCacheDisabled: true });
+    expect(await cache.get(kv, key, TTL_MS, now + 5 * TTL_MS)).toMatchObject({ createDisabled: true });
+    expect(JSON.parse(String(warn.mock.calls[0]?.[0]))).toEqual({ event: "flags.unavailable", error: "Error", using: "last_known" });
+    // Once KV answers again, its value applies.
+    faults.clear();
+    await env.KV.put(key, "{}");
+    expect((await cache.get(kv, key, TTL_MS, now + 6 * TTL_MS)).createDisabled).toBe(false);
+    warn.mockRestore();
+  });
+
+  it("serves the defaults, and says so, when KV fails before this isolate ever read the flags", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { binding: kv, faults } = withFaults(env.KV);
+    faults.fail("get", () => new Error("kv down"));
+    expect(await new FlagCache().get(kv, freshKey(), TTL_MS)).toEqual(DEFAULT_FLAGS);
+    expect(JSON.parse(String(warn.mock.calls[0]?.[0]))).toMatchObject({ event: "flags.unavailable", using: "defaults" });
     warn.mockRestore();
   });
 });
@@ -101,10 +129,20 @@ describe("flags change the Worker's behaviour", () => {
     expect((await create(await envWithFlags({ createDisabled: false }))).status).toBe(201);
   });
 
-  it("cachingDisabled keeps metadata out of the edge cache", async () => {
-    const s = await createSecret();
-    const res = await createApp().request(`${ORIGIN}/api/secrets/${s.id}`, {}, await envWithFlags({ cachingDisabled: true }), createExecutionContext());
-    expect(res.status).toBe(200);
-    expect(await caches.default.match(`${ORIGIN}/api/secrets/${s.id}`)).toBeUndefined();
+  /** One metadata GET with these flags, its background work (the cache fill runs in waitUntil) finished. */
+  async function getWith(flags: Record<string, unknown>, id: string): Promise<Response> {
+    const ctx = createExecutionContext();
+    const res = await createApp().request(`${ORIGIN}/api/secrets/${id}`, {}, await envWithFlags(flags), ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  }
+
+  it("cachingDisabled keeps metadata out of the edge cache (with the flags off the same GET fills it)", async () => {
+    const off = await createSecret({ maxViews: null });
+    expect((await getWith({ cachingDisabled: true }, off.id)).status).toBe(200);
+    expect(await caches.default.match(edgeCacheKey(off.id))).toBeUndefined();
+    const on = await createSecret({ maxViews: null });
+    expect((await getWith({}, on.id)).status).toBe(200);
+    expect((await caches.default.match(edgeCacheKey(on.id)))?.status).toBe(200);
   });
 });

@@ -70,8 +70,8 @@ interface Entry {
  * request ("the Worker's code had hung"), which is what sharing one in-flight KV read did to every request that
  * arrived during it, once per TTL (measured: 204 of 100,000 requests, in bursts every 10 s). So after the TTL one
  * request re-reads KV itself while the others keep the stale flags until it is done (or one TTL later if that read
- * never finishes); a cold isolate's first concurrent requests each read KV. A failed read serves the defaults for one
- * TTL rather than hammering KV.
+ * never finishes); a cold isolate's first concurrent requests each read KV. A failed read keeps the last flags this
+ * isolate read (the defaults only if it never read any) for one TTL rather than hammering KV.
  */
 export class FlagCache {
   private readonly entries = new Map<string, Entry>();
@@ -95,8 +95,10 @@ export class FlagCache {
       recordCacheLookup(CACHE_LAYERS.kv, raw === null ? "miss" : "hit");
       flags = parseFlags(raw);
     } catch (err) {
-      console.warn(JSON.stringify({ event: "flags.unavailable", error: (err as Error).name }));
-      flags = { ...DEFAULT_FLAGS };
+      // Keep what this isolate last read: an incident's kill switch (createDisabled) must not turn off because KV did.
+      const lastKnown = this.entries.get(key)?.flags;
+      console.warn(JSON.stringify({ event: "flags.unavailable", error: (err as Error).name, using: lastKnown ? "last_known" : "defaults" }));
+      flags = lastKnown ?? { ...DEFAULT_FLAGS };
     }
     this.entries.set(key, { flags, until: now + ttlMs });
     return flags;

@@ -15,5 +15,5 @@ export function metadataOf(c: Context<AppEnv>, id: string, now: number): Promise
  * so the same client's next GET here sees the change. Done whatever the flags say: entries from before a flip may exist.
  */
 export async function invalidateSecret(c: Context<AppEnv>, id: string): Promise<void> {
-  await Promise.all([purgeEdgeCache(c.req.url, id), invalidateQueryCache(c.env.KV, id)]);
+  await Promise.all([purgeEdgeCache(id), invalidateQueryCache(c.env.KV, id)]);
 }

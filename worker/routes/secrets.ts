@@ -1,9 +1,10 @@
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { edgeCache, invalidateSecret, metadataOf } from "../cache/index.ts";
-import { ApiError, notFound } from "../http/errors.ts";
+import { edgeCache, invalidateSecret, knownMissing, metadataOf, rememberMissing } from "../cache/index.ts";
+import { ApiError, errorResponse, notFound } from "../http/errors.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { SECRET_ID_PATTERN, constantTimeEqual, newDeleteToken, newSecretId, sha256Hex } from "../http/tokens.ts";
+import { reserveFleetCreate } from "../rate-limit/fleet-budget.ts";
 import { rateLimit } from "../rate-limit/rate-limit.ts";
 import { recordSecretBurned, recordSecretCreated, recordSecretRevealed } from "../telemetry/business.ts";
 import { revealSecret } from "../views/reveal.ts";
@@ -19,6 +20,14 @@ function secretId(id: string): string {
   return id;
 }
 
+/** The store said the secret is gone: answer 404 and remember it in this location's negative cache. */
+async function gone(c: Context<AppEnv>, id: string): Promise<Response> {
+  const { message } = notFound();
+  const res = errorResponse(c, "not_found", message);
+  await rememberMissing(c, id, res);
+  return res;
+}
+
 /** The createDisabled flag: creation is off (e.g. during an incident); answered before any rate-limit or body work. */
 function refuseWhenCreateDisabled(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -30,7 +39,8 @@ function refuseWhenCreateDisabled(): MiddlewareHandler<AppEnv> {
 /** Routes under /api/secrets. Paths here are the route templates telemetry reports (c.req.routePath). */
 export const secretRoutes = new Hono<AppEnv>()
   .post("/", refuseWhenCreateDisabled(), rateLimit("create"), jsonBody(), async (c) => {
-    const { ciphertext, ttlSeconds, maxViews } = parseCreateRequest(c.var.body, c.var.config);
+    const { ciphertext, ciphertextBytes, ttlSeconds, maxViews } = parseCreateRequest(c.var.body, c.var.config);
+    await reserveFleetCreate(c, ciphertextBytes);
     const id = newSecretId();
     const deleteToken = newDeleteToken();
     const createdAt = Date.now();
@@ -39,13 +49,16 @@ export const secretRoutes = new Hono<AppEnv>()
     recordSecretCreated();
     return c.json({ id, expiresAt: iso(expiresAt), maxViews, deleteToken }, 201, { ...NO_STORE, Location: `/api/secrets/${id}` });
   })
-  .get("/:id", edgeCache(), async (c) => {
+  // The limit comes after the edge cache: a hit costs no D1, KV or Durable Object request, a miss costs all three.
+  .get("/:id", edgeCache(), rateLimit("read"), async (c) => {
     const now = Date.now();
     const meta = await metadataOf(c, secretId(c.req.param("id")), now);
     if (!meta) throw notFound();
     const { maxAgeSeconds, staleWhileRevalidateSeconds } = c.var.config.metadataCache;
-    // Never let a cache keep the metadata past the secret's own expiry.
-    const maxAge = Math.max(0, Math.min(maxAgeSeconds, Math.floor((meta.expiresAt - now) / 1000)));
+    // Never let a cache keep or serve the metadata past the secret's own expiry, stale or not.
+    const left = Math.floor((meta.expiresAt - now) / 1000);
+    const maxAge = Math.max(0, Math.min(maxAgeSeconds, left));
+    const staleWhileRevalidate = Math.max(0, Math.min(staleWhileRevalidateSeconds, left - maxAge));
     return c.json(
       {
         id: meta.id,
@@ -56,13 +69,14 @@ export const secretRoutes = new Hono<AppEnv>()
         remainingViews: remainingViews(meta.maxViews, meta.views),
       },
       200,
-      { "Cache-Control": `public, max-age=${maxAge}, stale-while-revalidate=${staleWhileRevalidateSeconds}` },
+      { "Cache-Control": `public, max-age=${maxAge}, stale-while-revalidate=${staleWhileRevalidate}` },
     );
   })
   .post("/:id/reveal", rateLimit("reveal"), async (c) => {
     const id = secretId(c.req.param("id"));
+    if (await knownMissing(c, id)) throw notFound();
     const revealed = await revealSecret(c, id, Date.now());
-    if (!revealed) throw notFound();
+    if (!revealed) return gone(c, id);
     // A limited view changed views/remainingViews (and may have burned it); unlimited views reach D1 write-behind.
     if (revealed.maxViews !== null) await invalidateSecret(c, id);
     recordSecretRevealed();
@@ -70,13 +84,14 @@ export const secretRoutes = new Hono<AppEnv>()
     const { ciphertext, views, maxViews } = revealed;
     return c.json({ ciphertext, views, remainingViews: remainingViews(maxViews, views) }, 200, NO_STORE);
   })
-  .delete("/:id", async (c) => {
+  .delete("/:id", rateLimit("delete"), async (c) => {
     const token = c.req.header("X-Delete-Token");
     if (!token) throw new ApiError("invalid_request", "Send the deleteToken from the create response in the X-Delete-Token header");
     const id = secretId(c.req.param("id"));
+    if (await knownMissing(c, id)) throw notFound();
     const now = Date.now();
     const stored = await c.var.store.getDeleteTokenHash(id, now);
-    if (!stored) throw notFound();
+    if (!stored) return gone(c, id);
     if (!constantTimeEqual(await sha256Hex(token), stored)) throw new ApiError("forbidden", "The delete token does not match this secret");
     if (!(await c.var.store.burn(id, now))) throw notFound();
     await invalidateSecret(c, id);

@@ -6,7 +6,9 @@ import { createApp } from "../app.ts";
 import { queryCacheKey } from "../cache/query-cache.ts";
 import { call, createSecret, ORIGIN, reveal } from "../test/client.ts";
 import { envWithFlags } from "../test/observed-app.ts";
+import { withFaults } from "../test/faults.ts";
 import { viewCounterFor, viewCounterName, viewCounterShard } from "./view-counter-client.ts";
+import { viewCountKey } from "./view-counter.ts";
 
 const d1Views = async (id: string) => (await env.DB.prepare("SELECT views FROM secrets WHERE id = ?").bind(id).first<{ views: number }>())!.views;
 /**
@@ -22,11 +24,21 @@ async function revealVia(vars: Env, id: string): Promise<{ status: number; views
   return { status: res.status, ...(res.status === 200 ? { views: ((await res.json()) as { views: number }).views } : {}) };
 }
 
-const dump = (id: string) =>
-  runInDurableObject(viewCounterFor(env.VIEW_COUNTER, id), async (_, state) => ({
-    rows: state.storage.sql.exec("SELECT * FROM counts").toArray(),
+/** The shard's rows, each with `mine` set when it is `id`'s (rows are keyed by a hash of the id). */
+const dump = async (id: string) => {
+  const key = await viewCountKey(id);
+  const dumped = await runInDurableObject(viewCounterFor(env.VIEW_COUNTER, id), async (_, state) => ({
+    rows: state.storage.sql.exec("SELECT * FROM view_counts").toArray().map((r) => ({ ...(r as Record<string, unknown>), mine: r.key === key })),
+    unsentIds: state.storage.sql.exec("SELECT * FROM unsent_ids").toArray(),
+    everything: JSON.stringify(
+      state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'").toArray()
+        .map((t) => state.storage.sql.exec(`SELECT * FROM "${String(t.name)}"`).toArray()),
+    ),
     alarm: await state.storage.getAlarm(),
   }));
+  type Row = Record<string, unknown> & { mine: boolean };
+  return dumped as unknown as { rows: Row[]; unsentIds: Record<string, unknown>[]; everything: string; alarm: number | null };
+};
 
 describe("ViewCounter Durable Object", () => {
   it("spreads ids over a fixed set of shards whose names hold no id", async () => {
@@ -44,7 +56,7 @@ describe("ViewCounter Durable Object", () => {
     const s = await createSecret({ maxViews: null });
     for (let i = 1; i <= 3; i++) expect(await revealVia(vars, s.id)).toEqual({ status: 200, views: i });
     const { rows, alarm } = await dump(s.id);
-    const row = rows.find((r) => r.id === s.id)!;
+    const row = rows.find((r) => r.mine)!;
     expect(row.total).toBe(3);
     expect(Number(row.unsent) + (await d1Views(s.id))).toBe(3);
     expect(JSON.stringify(rows)).not.toContain(s.ciphertext);
@@ -52,8 +64,25 @@ describe("ViewCounter Durable Object", () => {
     // The object can be evicted now: a fresh instance reads the same storage, and the alarm flushes it.
     await runDurableObjectAlarm(viewCounterFor(env.VIEW_COUNTER, s.id));
     expect(await d1Views(s.id)).toBe(3);
-    expect((await dump(s.id)).rows.find((r) => r.id === s.id)).toMatchObject({ total: 3, unsent: 0 });
+    expect((await dump(s.id)).rows.find((r) => r.mine)).toMatchObject({ total: 3, unsent: 0 });
     expect(await (await call(`/api/secrets/${s.id}`)).json()).toMatchObject({ views: 3 });
+  });
+
+  it("keeps ids at rest only as hashes; the raw id (needed for the D1 update) only until its views are flushed", async () => {
+    const vars = { ...env, ...SLOW_FLUSH };
+    const s = await createSecret({ maxViews: null });
+    await revealVia(vars, s.id);
+    const before = await dump(s.id);
+    expect(before.rows.find((r) => r.mine)).toBeDefined();
+    expect(before.rows.some((r) => Object.values(r).includes(s.id))).toBe(false);
+    // Another file's alarm may have flushed it already; if not, the raw id waits in unsent_ids alone.
+    const pending = before.unsentIds.filter((r) => r.id === s.id);
+    expect(pending.length).toBe(Number(before.rows.find((r) => r.mine)!.unsent) > 0 ? 1 : 0);
+    await runDurableObjectAlarm(viewCounterFor(env.VIEW_COUNTER, s.id));
+    expect(await d1Views(s.id)).toBe(1);
+    const after = await dump(s.id);
+    expect(after.rows.find((r) => r.mine)).toMatchObject({ total: 1, unsent: 0 });
+    expect(after.everything).not.toContain(s.id);
   });
 
   it("a flush drops the KV query-cache entry of the ids it wrote", async () => {
@@ -86,7 +115,7 @@ describe("ViewCounter Durable Object", () => {
     const s = await createSecret({ maxViews: 2 });
     expect((await revealVia({ ...env, ...SLOW_FLUSH }, s.id)).views).toBe(1);
     expect(await d1Views(s.id)).toBe(1);
-    expect((await dump(s.id)).rows.some((r) => r.id === s.id)).toBe(false);
+    expect((await dump(s.id)).rows.some((r) => r.mine)).toBe(false);
   });
 
   it("forgets quiet ids after the retention once flushed, and stops its alarm when nothing is left", async () => {
@@ -95,11 +124,12 @@ describe("ViewCounter Durable Object", () => {
     const stub = viewCounterFor(env.VIEW_COUNTER, s.id);
     await runDurableObjectAlarm(stub);
     const idle = Date.now() - VIEW_COUNTER.idleRetention.value * 1000 - 1;
-    await runInDurableObject(stub, (_, state) => void state.storage.sql.exec("UPDATE counts SET last_seen = ? WHERE id = ?", idle, s.id));
+    const key = await viewCountKey(s.id);
+    await runInDurableObject(stub, (_, state) => void state.storage.sql.exec("UPDATE view_counts SET last_seen = ? WHERE key = ?", idle, key));
     await runInDurableObject(stub, (_, state) => state.storage.setAlarm(Date.now()));
     await runDurableObjectAlarm(stub);
     const { rows, alarm } = await dump(s.id);
-    expect(rows.some((r) => r.id === s.id)).toBe(false);
+    expect(rows.some((r) => r.mine)).toBe(false);
     // Other test files may have ids in this shard; with none left the alarm stops.
     if (rows.length === 0) expect(alarm).toBeNull();
     else expect(alarm).not.toBeNull();
@@ -107,9 +137,11 @@ describe("ViewCounter Durable Object", () => {
 
   it("counts the view in D1 when the counter is unreachable", async () => {
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
-    const broken = { idFromName: () => { throw new Error("counter down"); }, get: () => undefined };
+    const { binding, faults } = withFaults(env.VIEW_COUNTER);
+    faults.fail("get.count", () => new Error("counter down"));
     const s = await createSecret({ maxViews: null });
-    expect(await revealVia({ ...env, ...SLOW_FLUSH, VIEW_COUNTER: broken } as unknown as Env, s.id)).toEqual({ status: 200, views: 1 });
+    expect(await revealVia({ ...env, ...SLOW_FLUSH, VIEW_COUNTER: binding }, s.id)).toEqual({ status: 200, views: 1 });
+    expect(faults.calls).toContain("get.count");
     expect(await d1Views(s.id)).toBe(1);
     expect(String(error.mock.calls[0]?.[0])).toContain("view_counter.unavailable");
     expect(String(error.mock.calls[0]?.[0])).not.toContain(s.id);

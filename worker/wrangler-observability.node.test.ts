@@ -1,0 +1,34 @@
+import { resolve } from "node:path";
+import { expect, it } from "vitest";
+
+interface Observability {
+  enabled?: boolean;
+  logs?: { enabled?: boolean; invocation_logs?: boolean };
+  traces?: { enabled?: boolean };
+}
+
+/** wrangler.toml as wrangler itself reads it (top level and every [env.*]). */
+async function readConfig(): Promise<{ top: Record<string, unknown>; envs: Record<string, Record<string, unknown>> }> {
+  const { experimental_readRawConfig } = await import("wrangler");
+  const { rawConfig } = experimental_readRawConfig({ config: resolve("wrangler.toml") });
+  return { top: rawConfig as Record<string, unknown>, envs: (rawConfig.env ?? {}) as Record<string, Record<string, unknown>> };
+}
+
+it("turns Cloudflare's invocation logs and tracing off in every environment, keeping the Worker's own log lines", async () => {
+  const { top, envs } = await readConfig();
+  // [observability] is not inherited by environments: each one must say it again.
+  for (const [name, config] of [["top level", top] as const, ...Object.entries(envs)]) {
+    const o = config.observability as Observability | undefined;
+    expect(o, `${name}: [observability]`).toBeDefined();
+    expect(o!.logs?.invocation_logs, `${name}: logs.invocation_logs`).toBe(false);
+    expect(o!.traces?.enabled ?? false, `${name}: traces.enabled`).toBe(false);
+    expect(o!.logs?.enabled, `${name}: logs.enabled`).toBe(true);
+  }
+});
+
+it("decides workers_dev explicitly (off: the Cache API does nothing on workers.dev) in every environment", async () => {
+  const { top, envs } = await readConfig();
+  expect(top.workers_dev).toBe(false);
+  expect(top.preview_urls).toBe(false);
+  for (const [name, config] of Object.entries(envs)) expect(config.workers_dev ?? top.workers_dev, name).toBe(false);
+});
