@@ -4,6 +4,7 @@ import { expect, it } from "vitest";
 import { ATTR, CACHE_LAYERS, METRICS } from "../../catalog/index.ts";
 import { createApp } from "../app.ts";
 import { getPipeline, telemetryMiddleware } from "../telemetry/index.ts";
+import { exportFleet } from "../telemetry/test/fleet.ts";
 import { captured, decodeBody } from "../telemetry/test/receiver.ts";
 import { telemetryEnv } from "../telemetry/test/telemetry-env.ts";
 import { createSecret, ORIGIN } from "../test/client.ts";
@@ -18,8 +19,11 @@ it("every layer's hits and misses reach the OTLP export as moltsecret.cache.look
     await waitOnExecutionContext(ctx);
   }
   const { next } = await captured();
-  const report = await getPipeline(vars)!.flush();
-  expect(report.metrics?.ok).toBe(true);
+  const pipeline = getPipeline(vars)!;
+  const report = await pipeline.flush();
+  // Metrics leave through the fleet aggregator (TELEMETRY_AGGREGATOR is bound): hand-off, then the aggregator's export.
+  expect(report.handoff?.ok).toBe(true);
+  await exportFleet(pipeline.config);
   const body = (await captured(next)).batches.filter((b) => b.signal === "metrics").map(decodeBody).join("");
   expect(body).toContain(METRICS.cacheLookups.name);
   for (const text of [ATTR.cacheLayer, ATTR.cacheResult, CACHE_LAYERS.edge, CACHE_LAYERS.kv, CACHE_LAYERS.isolate, "hit", "miss"]) expect(body).toContain(text);
