@@ -107,7 +107,7 @@ export function buildReport(input: CapacityInput): CapacityReport {
   const sorted = [...input.history].sort((a, b) => a.t - b.t);
   const last = sorted[sorted.length - 1];
   const size = input.database.sizeBytes;
-  const fromHistory = last ? disagreement(`The size history (${input.historyNote}) ends on ${isoDate(last.t)} at ${formatBytes(last.bytes)}; it`, last.bytes, size) : null;
+  const fromHistory = last ? disagreement(`The size history (${input.historyNote}), at its last point on ${isoDate(last.t)},`, last.bytes, size) : null;
   if (fromHistory) warnings.push(fromHistory);
   const fromProm = input.prometheusSizeBytes ? disagreement("Prometheus (d1_database_size_bytes)", input.prometheusSizeBytes, size) : null;
   if (fromProm) warnings.push(fromProm);

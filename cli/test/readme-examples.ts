@@ -113,7 +113,7 @@ A declared need fires a trigger and exits 1:
 
 ${fence(`$ npx moltsecret capacity --persist-to /tmp/moltsecret-demo --need multi-region-writes -q; echo "exit $?"\n${warn.err}\n...\n${recLines}\nexit ${warn.code}`)}
 
-\`--format markdown\` gives the same report as Markdown; \`--format html -o capacity.html\` a self-contained page with an inline SVG chart of the size history, its projection and the 5/8/10 GB lines (checked in headless Chromium by the tests).
+\`--format markdown\` gives the same report as Markdown; \`--format html -o capacity.html\` a self-contained page with an inline SVG chart read in seconds: a linear panel from 0 to past the 10 GB limit with the 5/8/10 GB lines where they really are and labelled at the line, month ticks, axis titles, the projection labelled on its line with the date it reaches 5 GB, a close-up panel of the recent history when the database is below a tenth of the warning, and a red warning when the sources disagree about the size. \`cli/output/html.test.ts\` screenshots it in headless Chromium and checks the drawn pixels (line rows, their spacing, labels, history and projection); the test fetches Chromium itself (\`scripts/test/chromium.ts\`: Debian's package and the libraries the machine lacks, unpacked into \`.cache/chromium\` through a private apt configuration, nothing installed system-wide; a \`chromium\` on \`PATH\` is used as is).
 
 ${fence("$ npx moltsecret cost --requests 100M\n" + cost.out)}
 

@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
-# System packages the tests need, from Debian's packages (CI runs as root).
+# No system packages to install: the HTML report test fetches headless Chromium itself (scripts/test/chromium.ts:
+# Debian's package and the libraries this machine lacks, unpacked into .cache/chromium without touching the
+# system, as scripts/obs/binaries.mjs does for Prometheus). This only warms that cache before the test run.
 set -euo pipefail
-need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then echo "missing system packages: ${need[*]} (run as root: apt-get install ${need[*]})" >&2; exit 1; fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+cd "$(dirname "$0")/../.."
+npx tsx scripts/test/chromium.ts >/dev/null
