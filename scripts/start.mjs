@@ -2,17 +2,18 @@
 /**
  * npm start: the secrets API on 127.0.0.1 with local D1, KV and Durable Objects, and its telemetry beside it.
  *   1. installs the Ctrl-C / SIGTERM handlers (before anything is started, so nothing started can be left behind)
- *   2. starts the sidecars from scripts/start.d/*.mjs: each hands over its Worker vars at once and comes up fully
- *      beside the API (`ready`), e.g. while its binaries download; a sidecar that fails is a warning
+ *   2. starts the sidecars from scripts/start.d/*.mjs: each hands over its Worker vars at once (a sidecar that fails
+ *      is a warning)
  *   3. applies the D1 migrations (wrangler d1 migrations apply DB --local), then runs wrangler dev --local on
  *      127.0.0.1:$PORT (default 8787) and prints example curl commands once /healthz answers
+ *   4. then brings every sidecar fully up beside the running API (`bringUp()`, e.g. a first binary download)
  * Stopping ends wrangler (its whole process group, workerd included) and every sidecar, and only then exits.
  *
  * Env: PORT (default 8787), PERSIST_TO (local state folder, default wrangler's .wrangler/state),
  *      WRANGLER_LOG (wrangler dev --log-level, default "warn": at "info" wrangler prints every request path, secret ids included).
  *
  * A sidecar is a module in scripts/start.d/ whose default export is
- *   { name: string, start(): Promise<{ vars?: Record<string, string>, ready?: Promise<unknown>, stop(): void | Promise<void> }> }
+ *   { name: string, start(): Promise<{ vars?: Record<string, string>, bringUp?(): Promise<unknown>, stop(): void | Promise<void> }> }
  * `vars` are passed to the Worker with `wrangler dev --var NAME:VALUE` (e.g. a local OTLP endpoint).
  */
 import { spawn } from "node:child_process";
@@ -102,10 +103,6 @@ async function startSidecars() {
       name = sidecar.name ?? file;
       const handle = await sidecar.start({ say });
       sidecars.push({ name, ...handle });
-      handle.ready?.then(
-        () => say(`sidecar ${name} ready after ${((Date.now() - started) / 1000).toFixed(1)} s`),
-        (err) => say(`warning: sidecar ${name} did not start (${errorText(err)}); the API runs without it`),
-      );
     } catch (err) {
       say(`warning: sidecar ${name} did not start (${errorText(err)}); the API runs without it`);
     }
@@ -151,6 +148,13 @@ async function main() {
   dev.on("exit", (code, signal) => void shutdown(code ?? (signal ? 0 : 1)));
   if (await waitUntilReady(dev)) printExamples();
   else if (!stopping) say(`warning: /healthz did not answer within ${READY_TIMEOUT_MS / 1000} s`);
+  for (const { name, bringUp } of sidecars) {
+    if (stopping || !bringUp) continue;
+    bringUp().then(
+      () => say(`sidecar ${name} ready after ${((Date.now() - started) / 1000).toFixed(1)} s`),
+      (err) => say(`warning: sidecar ${name} did not start (${errorText(err)}); the API runs without it`),
+    );
+  }
 }
 
 main().catch((err) => {

@@ -1,7 +1,7 @@
 // npm start sidecar: the Worker's telemetry without a cloud account. The capturing OTLP receiver starts at once (the
 // Worker's OTEL_EXPORTER_OTLP_ENDPOINT, one line per logs/traces batch); the Grafana Cloud stand-in (vmagent -> real
-// Prometheus evaluating the alert rules, scripts/obs/stand-in.mjs) comes up beside the running API, downloading its
-// binaries on first use with progress shown, and then receives the metrics.
+// Prometheus evaluating the alert rules, scripts/obs/stand-in.mjs) comes up beside the running API (bringUp(), once the
+// API answers), downloading its binaries on first use with progress shown, and then receives the metrics.
 // Off with MOLTSECRET_OBS=0; skipped when OTEL_EXPORTER_OTLP_ENDPOINT is already set (e.g. to Grafana Cloud).
 // MOLTSECRET_PROMETHEUS_PORT: Prometheus' port (default 18800, a free one if that is taken; 0 = OS-assigned).
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -35,7 +35,9 @@ export default {
     const receiver = await startOtlpReceiver({ forwardMetricsTo: "pending", print: true });
     let standIn;
     let stopped = false;
-    const ready = (async () => {
+    let ready = null;
+    // Called by npm start once the API answers, so a first download never slows the API's own start.
+    const bringUp = () => (ready ??= (async () => {
       await obsBinaries({ onProgress: (line) => say(`telemetry: ${line}`) });
       const requested = process.env.MOLTSECRET_PROMETHEUS_PORT;
       const port = await portOrFree(requested === undefined ? DEFAULT_PROMETHEUS_PORT : Number(requested));
@@ -53,13 +55,13 @@ export default {
           `  logs and traces -> ${receiver.url} (one "otlp ..." line per batch below)`,
       );
       return { url: standIn.url, links: standIn.links };
-    })();
+    })());
     return {
       vars: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_METRIC_EXPORT_INTERVAL: LOCAL_EXPORT_INTERVAL_MS, OTEL_TRACES_SAMPLER_ARG: "1", ENVIRONMENT: "local" },
-      ready,
+      bringUp,
       stop: async () => {
         stopped = true;
-        await ready.catch(() => undefined);
+        await ready?.catch(() => undefined);
         await standIn?.stop();
         rmSync(PROMETHEUS_URL_FILE, { force: true });
         await receiver.close();

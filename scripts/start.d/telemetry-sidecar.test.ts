@@ -34,7 +34,7 @@ describe("npm start sidecar 20-telemetry", () => {
       expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const post = (signal: string) => fetch(`${endpoint}/v1/${signal}`, { method: "POST", headers: { "content-type": "application/x-protobuf" }, body: new Uint8Array() });
       const early = await post("metrics");
-      const { url } = await handle.ready;
+      const { url } = await handle.bringUp();
       // Unless the stand-in came up before the first request could be answered (binaries cached, idle machine).
       expect([503, 200]).toContain(early.status);
       expect(readFileSync(PROMETHEUS_URL_FILE, "utf8")).toBe(url);
