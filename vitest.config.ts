@@ -27,7 +27,7 @@ export default defineConfig(async () => {
             include: ["worker/**/*.test.ts"],
             exclude: NODE_TESTS,
             setupFiles: ["./worker/test/apply-migrations.ts"],
-            globalSetup: ["./worker/telemetry/test/otlp-receiver.global-setup.ts"],
+            globalSetup: ["./worker/telemetry/test/otlp-receiver.global-setup.ts", "./worker/telemetry/test/throttling-backend.global-setup.ts"],
           },
         },
         {

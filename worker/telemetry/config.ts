@@ -20,6 +20,8 @@ export interface TelemetryConfig {
   environment: string;
   exportIntervalMs: number;
   exportTimeoutMs: number;
+  /** A flush hook not settled by then is abandoned (TELEMETRY.flushHookTimeout). */
+  flushHookTimeoutMs: number;
   traceSampleRatio: number;
   /** False with OTEL_TRACES_EXPORTER=none: the fetch handler is not wrapped by otel-cf-workers at all. */
   tracesEnabled: boolean;
@@ -62,6 +64,7 @@ export function parseTelemetryConfig(env: TelemetryEnv): TelemetryConfig | null 
     environment: env.ENVIRONMENT?.trim() || "unknown",
     exportIntervalMs: Math.max(TELEMETRY.minExportInterval.value, finiteOr(env.OTEL_METRIC_EXPORT_INTERVAL, TELEMETRY.exportInterval.value)),
     exportTimeoutMs: TELEMETRY.exportTimeout.value,
+    flushHookTimeoutMs: TELEMETRY.flushHookTimeout.value,
     traceSampleRatio: Math.min(1, Math.max(0, finiteOr(env.OTEL_TRACES_SAMPLER_ARG, TELEMETRY.traceSampleRatio.value))),
     tracesEnabled: env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() !== "none",
   };

@@ -126,7 +126,7 @@ export class TelemetryPipeline {
     const report: FlushReport = {};
     for (const [name, hook] of this.#hooks) {
       try {
-        await withTimeout(hook(this), TELEMETRY.flushHookTimeout.value, `flush hook ${name}`);
+        await withTimeout(hook(this), this.config.flushHookTimeoutMs, `flush hook ${name}`);
       } catch (error) {
         warnRateLimited("flush-hook", `telemetry flush hook failed: ${error instanceof Error ? error.name : "Error"}`);
       }

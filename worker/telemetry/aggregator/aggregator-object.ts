@@ -70,7 +70,7 @@ export class TelemetryAggregator extends DurableObject {
     this.#alarmAt = null;
     const config = parseTelemetryConfig(this.#env());
     const now = Date.now();
-    if (config && now >= this.#notBefore) await this.exportTo(config, now);
+    if (config) await this.exportTo(config, now);
     const state = this.#load();
     state.prune(now);
     this.#compact(state);
@@ -82,6 +82,7 @@ export class TelemetryAggregator extends DurableObject {
    * with one pointing at their receiver.
    */
   async exportTo(config: TelemetryConfig, now = Date.now()): Promise<ExportOutcome> {
+    if (now < this.#notBefore) return { ok: false, points: 0, bytes: 0, detail: "retry-after" };
     const state = this.#load();
     state.closeInterval();
     const fleet = buildFleetExport(state, this.#shard(), now, config.exportIntervalMs);

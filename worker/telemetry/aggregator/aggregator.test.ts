@@ -8,6 +8,7 @@ import { ManualReader } from "../manual-reader.ts";
 import { aggregatorStub, aggregators, exportFleet } from "../test/fleet.ts";
 import { base64Bytes, decodeMetricsRequest } from "../test/otlp-metrics-decode.ts";
 import { captured } from "../test/receiver.ts";
+import { received, throttle, throttlingBackendUrl } from "../test/throttling-backend.ts";
 import { telemetryEnv } from "../test/telemetry-env.ts";
 import type { TelemetryAggregator } from "./aggregator-object.ts";
 import { FleetHandoff } from "./handoff-client.ts";
@@ -199,5 +200,23 @@ describe("TelemetryAggregator in workerd", () => {
     const second = (await captured(again)).batches.filter((b) => b.signal === "metrics").flatMap((b) => decodeMetricsRequest(base64Bytes(b.body)));
     expect(points(METRICS.secretsCreated.name, second).map((p) => p.value)).toEqual([10]);
     expect(points(METRICS.httpServerDuration.name, second)).toHaveLength(4);
+  });
+
+  it("honours the backend's Retry-After: no export before it has passed, and a new series still starts at zero after it", async () => {
+    const iso = isolate("throttled");
+    iso.instruments.secretsBurned.add(4);
+    await iso.handOff();
+    const throttled = { ...config, endpoint: throttlingBackendUrl() };
+    await throttle(429, "30", 1);
+    const { next } = await received();
+    const t0 = Date.now();
+    expect(await exportFleet(throttled, "throttled-0", t0)).toMatchObject({ ok: false, detail: "429" });
+    expect(await exportFleet(throttled, "throttled-0", t0 + 2_000)).toMatchObject({ ok: false, detail: "retry-after" });
+    expect((await received(next)).received.map((r) => r.status)).toEqual([429]);
+    const { next: receiverNext } = await captured();
+    expect((await exportFleet(config, "throttled-0", t0 + 30_001)).ok).toBe(true);
+    const [batch] = (await captured(receiverNext)).batches;
+    const burned = decodeMetricsRequest(base64Bytes(batch!.body)).flatMap((r) => r.metrics.get(METRICS.secretsBurned.name) ?? []);
+    expect(burned.map((p) => p.value)).toEqual([0, 4]);
   });
 });

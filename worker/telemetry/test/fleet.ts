@@ -9,5 +9,5 @@ export const aggregators = (): DurableObjectNamespace<TelemetryAggregator> => en
 export const aggregatorStub = (name = aggregatorName(0)): DurableObjectStub<TelemetryAggregator> => aggregators().get(aggregators().idFromName(name));
 
 /** Runs the aggregator's export now, to `config` (the receiver), as its alarm would with the env's config. */
-export const exportFleet = (config: TelemetryConfig, name = aggregatorName(0)) =>
-  runInDurableObject(aggregatorStub(name), (agg: TelemetryAggregator) => agg.exportTo(config));
+export const exportFleet = (config: TelemetryConfig, name = aggregatorName(0), now?: number) =>
+  runInDurableObject(aggregatorStub(name), (agg: TelemetryAggregator) => agg.exportTo(config, now));
