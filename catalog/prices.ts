@@ -31,6 +31,11 @@ export const PRICES = {
 
   doIncludedRequestsMonthly: q(1_000_000, "requests/month", `${CF}: 1M Durable Object requests included`),
   doRequestsPerMillion: q(0.15, "USD/M requests", `${CF}: $0.15 per additional million DO requests`),
+  doIncludedRowsWrittenMonthly: q(50_000_000, "rows written/month", `${CF}: 50M SQLite-backed Durable Object rows written included`),
+  doRowsWrittenPerMillion: q(1, "USD/M rows written", `${CF}: $1.00 per additional million Durable Object rows written`),
+  doIncludedDurationGbS: q(400_000, "GB-s/month", `${CF}: 400,000 GB-s of Durable Object duration included`),
+  doDurationPerMillionGbS: q(12.5, "USD/M GB-s", `${CF}: $12.50 per million GB-s of Durable Object duration (128 MB per active object)`),
+  doRowsReadPerMillion: q(0.001, "USD/M rows read", `${CF}: $0.001 per additional million Durable Object rows read (25B included)`),
 
   cacheApiReads: q(0, "USD/M reads", `${DOC} Rec. 2: Cache API read cost is free`),
 } as const;

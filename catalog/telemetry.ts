@@ -16,6 +16,8 @@ export const TELEMETRY = {
   flushDeadline: q(25_000, "ms", "A flush older than this is treated as dead and a new one may start: waitUntil cancels work 30 s after the response, and a cancelled flush never settles"),
   maxRetryAfter: q(300_000, "ms", "Longest Retry-After (429/503) the exporters honour; a longer or missing one backs off by doubling the interval up to this"),
   aggregatorShards: q(1, "shards", "TelemetryAggregator objects series are spread over by a hash of their identity: one object takes ~1,000 requests/s, and a hand-off per isolate per 60 s reaches that only at ~60,000 isolates (README)"),
+  aggregatorMaxRequestsPerSecond: q(1_000, "requests/s", "Cloudflare: one Durable Object handles about 1,000 requests per second (soft limit); shards split the load past it"),
+  aggregatorMemory: q(0.128, "GB", "Cloudflare bills an active Durable Object's duration at 128 MB"),
   handoffTimeout: q(2_000, "ms", "A hand-off to the aggregator not answered by then counts as failed; the isolate keeps its delta for the next interval"),
   maxSeriesPerHandoff: q(5_000, "series", "Points per hand-off (about 1.5 MB of RPC); the rest wait for the next one, nothing is lost"),
   handoffDedupRetention: q(86_400_000, "ms", "How long the aggregator remembers an isolate's last applied hand-off sequence after its last hand-off: far beyond an isolate's retry window"),

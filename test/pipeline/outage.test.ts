@@ -43,7 +43,8 @@ beforeAll(async () => {
     await (await send(drive, p.workerUrl, "GET", "/healthz", "/healthz")).arrayBuffer();
     await new Promise((r) => setTimeout(r, 1_100));
     await (await send(drive, p.workerUrl, "GET", "/healthz", "/healthz")).arrayBuffer();
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Metrics reach the backend through the aggregator: up to one isolate interval plus one aggregator interval.
+    await new Promise((r) => setTimeout(r, 2_200));
     return num(await p.query(`sum(${DURATION}_count{${env}})`)) === drive.total;
   }, 60_000, 0);
 }, 180_000);
