@@ -1,9 +1,14 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { TELEMETRY } from "../../catalog/index.ts";
 import { parseTelemetryConfig, type TelemetryConfig } from "./config.ts";
 import { keepFailedRequest } from "./error-span.ts";
 import { parseRetryAfter } from "./otlp-post.ts";
 import { TelemetryPipeline } from "./pipeline.ts";
+import { telemetryMiddleware } from "./middleware.ts";
+import { flaky } from "./test/fleet.ts";
 import { telemetryEnv } from "./test/telemetry-env.ts";
 import { received, throttle, throttlingBackendUrl } from "./test/throttling-backend.ts";
 
@@ -27,6 +32,28 @@ describe("every flush is bounded in time (issue 12, item 12)", () => {
     const waits: Promise<unknown>[] = [];
     expect(pipeline.maybeFlush({ waitUntil: (p) => void waits.push(p) }, Date.now() + pipeline.config.exportIntervalMs + 1)).toBe(true);
     await Promise.all(waits);
+  });
+
+  it("never makes a request wait for a hanging aggregator, and gives the hand-off up after handoffTimeout", async () => {
+    const app = new Hono<{ Bindings: object }>();
+    app.use(telemetryMiddleware());
+    app.get("/healthz", (c) => c.text("ok"));
+    const e = { ...env, ...telemetryEnv({ OTEL_SERVICE_NAME: "hanging-aggregator" }), TELEMETRY_AGGREGATOR: flaky({ now: "hang" }) };
+    const call = async () => {
+      const ctx = createExecutionContext();
+      const started = Date.now();
+      const res = await app.fetch(new Request("https://api.example.com/healthz"), e, ctx);
+      await res.text();
+      return { ms: Date.now() - started, background: waitOnExecutionContext(ctx).then(() => Date.now() - started) };
+    };
+    await (await call()).background;
+    await new Promise((r) => setTimeout(r, 1_100));
+    // This request's flush hands off to an aggregator that never answers.
+    const second = await call();
+    expect(second.ms).toBeLessThan(200);
+    const background = await second.background;
+    expect(background).toBeGreaterThanOrEqual(TELEMETRY.handoffTimeout.value - 50);
+    expect(background).toBeLessThan(TELEMETRY.handoffTimeout.value + 2_000);
   });
 
   it("treats a flush that never settled (its waitUntil cancelled) as dead after the flush deadline", () => {

@@ -5,7 +5,7 @@ import { ATTR, HTTP_DURATION_BUCKETS, METRICS } from "../../../catalog/index.ts"
 import { parseTelemetryConfig } from "../config.ts";
 import { createInstruments } from "../instruments.ts";
 import { ManualReader } from "../manual-reader.ts";
-import { aggregatorStub, aggregators, exportFleet } from "../test/fleet.ts";
+import { aggregatorStub, aggregators, exportFleet, flaky } from "../test/fleet.ts";
 import { base64Bytes, decodeMetricsRequest } from "../test/otlp-metrics-decode.ts";
 import { captured } from "../test/receiver.ts";
 import { received, throttle, throttlingBackendUrl } from "../test/throttling-backend.ts";
@@ -35,26 +35,6 @@ const snapshot = (name: string) => runInDurableObject(aggregatorStub(name), (a: 
 const find = (series: Series[], metric: string, attrs: Record<string, unknown> = {}) =>
   series.filter((s) => s.metric === metric && Object.entries(attrs).every(([k, v]) => s.attributes[k] === v));
 const total = (series: Series[]) => series.reduce((n, s) => n + (typeof s.value === "number" ? s.value : s.value.count), 0);
-
-/** The aggregator as the platform can fail it: refused, hanging, or applied with the answer lost on the way back. */
-function flaky(mode: { now: "up" | "down" | "hang" | "lost-ack" }): DurableObjectNamespace<TelemetryAggregator> {
-  const real = aggregators();
-  return {
-    idFromName: (n: string) => real.idFromName(n),
-    get: (id: DurableObjectId) => {
-      const stub = real.get(id);
-      return {
-        handoff: async (batch: Handoff) => {
-          if (mode.now === "down") throw new Error("Durable Object is overloaded");
-          if (mode.now === "hang") return new Promise(() => {});
-          const ack = await stub.handoff(batch);
-          if (mode.now === "lost-ack") throw new Error("Network connection lost");
-          return ack;
-        },
-      };
-    },
-  } as unknown as DurableObjectNamespace<TelemetryAggregator>;
-}
 
 describe("TelemetryAggregator in workerd", () => {
   it("applies a hand-off once: a replayed (isolate, seq) is acknowledged and changes nothing", async () => {
