@@ -79,6 +79,8 @@ export interface PipelineOptions {
   tail?: boolean;
   /** Evaluation interval of the stand-in's alert rules (default: as generated, 1m). */
   ruleInterval?: string;
+  /** The API's wrangler config (default wrangler.toml), e.g. one whose aggregator binding points nowhere. */
+  configPath?: string;
 }
 
 function descendants(pid: number): number[] {
@@ -197,7 +199,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
         name: "wrangler dev",
         cmd: WRANGLER,
         args: [
-          "dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
+          "dev", ...(options.configPath ? ["-c", options.configPath] : []), "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
           "--persist-to", persist, "--show-interactive-dev-session=false", "--log-level", options.logLevel ?? "log",
           ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
         ],

@@ -30,5 +30,8 @@ describe("local producer -> Tail Worker wiring (two wrangler dev processes)", ()
     // Locally wrangler reports cpuTime 0: every observation lands in the first bucket. In production they spread.
     const sum = await p.query(`sum(${promName(METRICS.workerCpuTime)}_sum{service_name="${TELEMETRY.tailServiceName}"})`);
     expect(Number(sum[0]?.value[1])).toBe(0);
+    // Handed off to the API's aggregator through the script_name binding: one exporter, not one per Tail Worker isolate.
+    const instances = await p.query(`count by (instance) (${promName(METRICS.workerInvocations)}{service_name="${TELEMETRY.tailServiceName}"})`);
+    expect(instances.map((r) => r.metric.instance)).toEqual(["aggregator-0"]);
   });
 });

@@ -8,7 +8,7 @@ import { buildFleetExport } from "./otlp-export.ts";
 import type { Handoff, HandoffAck } from "./points.ts";
 
 /** Hand-off log slots: a hand-off overwrites the slot of one compacted long ago, so it costs one row written, not two. */
-const LOG_SLOTS = 4096;
+const LOG_SLOTS = 1024;
 /** Characters per state row: 500k JSON characters stay under SQLite-in-DO's 2 MB per value even at 4 bytes each. */
 const STATE_CHUNK = 500_000;
 
