@@ -199,4 +199,22 @@ describe("TelemetryAggregator in workerd", () => {
     const burned = decodeMetricsRequest(base64Bytes(batch!.body)).flatMap((r) => r.metrics.get(METRICS.secretsBurned.name) ?? []);
     expect(burned.map((p) => p.value)).toEqual([0, 4]);
   });
+
+  it("drops points a previous deploy's isolates still send: metrics the catalog lost, histograms with other buckets", async () => {
+    const stub = aggregatorStub("drift-0");
+    const old: Handoff = {
+      isolate: "old-deploy", seq: 1, service: "fleet-test", environment: "test", time: Date.now(),
+      points: [
+        { metric: "retiredMetric" as never, attributes: {}, value: 1 },
+        { metric: "httpServerDuration", attributes: route("/healthz"), value: { counts: [1, 0, 0], sum: 0.01, count: 1 } },
+        { metric: "secretsCreated", attributes: {}, value: 2 },
+      ],
+    };
+    expect(await stub.handoff(old)).toEqual({ applied: true });
+    expect((await snapshot("drift-0")).series.map((x) => x.metric)).toEqual(["secretsCreated"]);
+    const { next } = await captured();
+    expect((await exportFleet(config, "drift-0")).ok).toBe(true);
+    const [batch] = (await captured(next)).batches;
+    expect([...decodeMetricsRequest(base64Bytes(batch!.body))[0]!.metrics.keys()].filter((n) => !n.startsWith("moltsecret.telemetry"))).toEqual([METRICS.secretsCreated.name]);
+  });
 });

@@ -33,6 +33,18 @@ interface FleetJson {
   compactedThrough: number;
 }
 
+/**
+ * During a deploy, isolates of the previous version keep handing off for a while, and the stored state was merged
+ * under the previous catalog: a metric that no longer exists, or a histogram whose buckets changed, is dropped
+ * rather than exported with counts that do not match its boundaries (it starts again from 0: a counter reset).
+ */
+function fitsCatalog(metric: MetricKey, value: PointValue): boolean {
+  const def = metricDef(metric);
+  if (!def) return false;
+  if (def.kind !== "histogram") return typeof value === "number" && Number.isFinite(value);
+  return typeof value === "object" && value.counts.length === (def.buckets?.length ?? 0) + 1;
+}
+
 const resourceKey = (r: FleetResource): string => JSON.stringify([r.service, r.environment]);
 
 /**
@@ -61,8 +73,8 @@ export class FleetState {
 
   /** One point into the state: sums add, gauges follow their catalog rule. */
   merge(resource: FleetResource, point: DeltaPoint, at: number, time = at): void {
+    if (!fitsCatalog(point.metric, point.value)) return;
     const def = metricDef(point.metric);
-    if (!def) return;
     const rKey = resourceKey(resource);
     if (!this.resources.has(rKey)) this.resources.set(rKey, resource);
     const key = `${rKey}${seriesKey(point.metric, point.attributes)}`;
@@ -115,7 +127,7 @@ export class FleetState {
     const state = new FleetState();
     if (!json) return state;
     for (const [k, r] of json.resources) state.resources.set(k, r);
-    for (const s of json.series) state.series.set(`${s.resource}${seriesKey(s.metric, s.attributes)}`, s);
+    for (const s of json.series) if (fitsCatalog(s.metric, s.value)) state.series.set(`${s.resource}${seriesKey(s.metric, s.attributes)}`, s);
     for (const [id, i] of json.isolates) state.isolates.set(id, i);
     state.compactedThrough = json.compactedThrough;
     return state;

@@ -42,6 +42,7 @@ export interface HandoffAck {
 
 const KEY_BY_NAME = new Map<string, MetricKey>(Object.entries(METRICS).map(([key, def]) => [def.name, key as MetricKey]));
 
+/** Undefined for a key the catalog no longer has (a hand-off or stored state from a previous deploy). */
 export const metricDef = (key: MetricKey): MetricDef => METRICS[key];
 
 /** Counters, updowncounters and histograms merge by sum; gauges by their catalog rule. */

@@ -1,4 +1,5 @@
 import { TELEMETRY } from "../../../catalog/index.ts";
+import { withTimeout } from "../bounded.ts";
 import type { TelemetryPipeline } from "../pipeline.ts";
 import { warnRateLimited } from "../warn.ts";
 import { registerUpdate } from "./hyperloglog.ts";
@@ -27,7 +28,8 @@ async function todaysSalt(ns: DurableObjectNamespace<UniqueUsers>, now: number):
   if (salt?.day === day) return salt.value;
   if (now - saltFailedAt < TELEMETRY.warningInterval.value) return null;
   try {
-    const value = await stub(ns).salt(day);
+    // Bounded: this runs in the request's waitUntil, and an object that never answers must not hold it for 30 s.
+    const value = await withTimeout(stub(ns).salt(day), TELEMETRY.flushHookTimeout.value, "UniqueUsers salt");
     salt = { day, value };
     return value;
   } catch (error) {
