@@ -61,3 +61,6 @@ export const COST_PROJECTION_TOLERANCE = q(0.25, "ratio", "A computed figure wit
 
 /** `moltsecret migrate run`: rows read from D1 and upserted into libSQL per step; the checkpoint advances after each. */
 export const MIGRATE_COPY_CHUNK = q(1000, "rows", "Small enough that an interrupted copy repeats little and each libSQL write batch stays short");
+
+/** `moltsecret migrate run`: the most row bytes one scan of either side may hold, so memory stays bounded at any row size. */
+export const MIGRATE_SCAN_BYTES = q(16 * 1024 * 1024, "bytes", "16 MiB per scan: ~250 rows of the largest secret (64 KiB); the sync holds at most three scans' worth (source, target, pending writes)");

@@ -136,7 +136,7 @@ function makeRun(ctx: CliContext): Command {
       const c = chalkFor(ctx);
       const lines = [
         result.resumedFrom > 0 ? `Resumed after ${result.resumedFrom} rows already copied (checkpoint in the target).` : "Copied from the start.",
-        `Copied ${result.copiedThisRun} rows this run, ${result.rowsCopied} in total, to ${redactUrl(url)}.`,
+        `Compared ${result.compared} rows; copied ${result.copiedThisRun} new or changed rows and removed ${result.deletedThisRun} the source no longer has, this run (${result.rowsCopied} copied in this pass), to ${redactUrl(url)}.`,
         "",
         renderTable(["Table", "Side", "Rows", "SHA-256"], [
           [result.source.table, "D1 (source)", String(result.source.rows), result.source.sha256],

@@ -6,6 +6,7 @@ import { getTableColumns, getTableName } from "drizzle-orm";
 import { secrets } from "../../worker/db/schema.ts";
 import type { SizePoint } from "../capacity/projection.ts";
 import { UserError } from "../errors.ts";
+import { onInterrupt } from "../interrupt.ts";
 import { DAY_MS } from "../units.ts";
 import type { WranglerInfo } from "./wrangler-config.ts";
 
@@ -40,13 +41,22 @@ export async function openLocalD1(info: WranglerInfo, persistTo?: string): Promi
     d1_databases: [{ binding: info.d1.binding, database_name: info.d1.databaseName, database_id: info.d1.databaseId }],
   }));
   const proxy = await getPlatformProxy<Record<string, D1Database>>({ configPath, persist: { path: stateDir(persistDir) } });
+  const close = async () => {
+    try {
+      await proxy.dispose();
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  };
+  // A SIGTERM/SIGINT must not leave the workerd behind (it would outlive the CLI with its parent gone).
+  const forget = onInterrupt(close);
   const db = proxy.env[info.d1.binding];
   if (!db) throw new Error(`getPlatformProxy returned no binding ${info.d1.binding}`);
   return {
     db, persistDir,
     async dispose() {
-      await proxy.dispose();
-      await rm(tmp, { recursive: true, force: true });
+      forget();
+      await close();
     },
   };
 }

@@ -123,7 +123,7 @@ The per-request defaults are the catalog's \`COST_ASSUMPTIONS\` (each with its r
 
 ${fence("$ npx moltsecret migrate plan --to planetscale\n" + planHead + "\n...")}
 
-\`migrate run\` copies the local D1 into libSQL through the store layer (\`D1SecretStore.scan\` -> \`LibsqlSecretStore.upsertRows\`, the target's migrations applied by \`createLibsqlStore\`), in chunks of \`MIGRATE_COPY_CHUNK\` rows with a checkpoint table in the target, so a rerun after an interruption resumes; it ends by comparing row counts and a SHA-256 over all rows in id order on both sides:
+\`migrate run\` makes libSQL converge to the local D1 through the store layer (\`D1SecretStore.scan\` on both sides, walked together in id order; \`LibsqlSecretStore.upsertRows\` for rows missing or different in the target, so a secret burned in D1 is burned in the copy; a delete for rows D1 no longer has, so purged secrets leave the copy; the target's migrations applied by \`createLibsqlStore\`). Scans hold at most \`MIGRATE_SCAN_BYTES\` (16 MiB) of rows at the largest secret size, whatever \`--chunk-rows\` says (measured: 5,000 rows of 64 KiB digested with a peak heap of 75 MB, under a 160 MB heap limit, \`cli/migrate/checksum.test.ts\`). A checkpoint table in the target (holding only the first 4 characters of the last id synced, never a whole id) lets a rerun after an interruption resume; a finished pass is marked complete, so the next run writes only what changed since. SIGTERM or SIGINT stops the workerd it started and exits 3. It ends by comparing row counts and a SHA-256 over all rows in id order on both sides:
 
 ${fence("$ npx moltsecret migrate run --to file:/tmp/moltsecret-demo-copy.db --persist-to /tmp/moltsecret-demo\n" + run.out)}
 
