@@ -14,6 +14,9 @@ export const EDGE_CACHE = {
 /** Recommendation 2, "Layer 3: Database Query Cache". */
 export const QUERY_CACHE_TTL = q(30, "s", `${DOC} Rec. 2: cache hot queries in KV with 30s TTL`);
 
+/** The last flags read from KV are also kept this long in the location's Cache API, for isolates that start while KV fails. */
+export const FLAG_FALLBACK_MAX_AGE = q(86_400, "s", "A day: an isolate that starts during a KV outage keeps the incident's flags (e.g. createDisabled) instead of the defaults");
+
 /** Feature flags from KV are cached in the isolate this long. */
 export const FLAG_CACHE_TTL = q(10, "s", "Flags change rarely; an operator waits at most this long for a flip to apply per isolate");
 

@@ -100,7 +100,19 @@ describe("FlagCache (real KV, cached in the isolate)", () => {
     warn.mockRestore();
   });
 
-  it("serves the defaults, and says so, when KV fails before this isolate ever read the flags", async () => {
+  it("an isolate that starts while KV fails takes the flags another isolate of the location last read (Cache API)", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const key = freshKey();
+    await env.KV.put(key, '{"createDisabled":true}');
+    expect((await new FlagCache().get(env.KV, key, TTL_MS)).createDisabled).toBe(true);
+    const { binding: kv, faults } = withFaults(env.KV);
+    faults.fail("get", () => new Error("kv down"));
+    expect((await new FlagCache().get(kv, key, TTL_MS)).createDisabled).toBe(true);
+    expect(JSON.parse(String(warn.mock.calls[0]?.[0]))).toEqual({ event: "flags.unavailable", error: "Error", using: "location_last_known" });
+    warn.mockRestore();
+  });
+
+  it("serves the defaults, and says so, when KV fails and nothing was ever read for the key", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const { binding: kv, faults } = withFaults(env.KV);
     faults.fail("get", () => new Error("kv down"));

@@ -1,5 +1,6 @@
 import { CACHE_LAYERS } from "../../catalog/index.ts";
 import { recordCacheLookup } from "../telemetry/business.ts";
+import { lastKnownFlags, rememberFlags } from "./flags-fallback.ts";
 
 /**
  * Operator switches, read from one KV key (JSON object). Absent key, absent field or a wrong type means the default.
@@ -58,6 +59,8 @@ export function parseFlags(raw: string | null): Flags {
 
 interface Entry {
   flags: Flags;
+  /** The JSON the flags came from, so the location's fallback copy is rewritten only when it changed. */
+  raw?: string | null;
   until: number;
   /** When a request started re-reading the key after `until`; meanwhile the others keep the stale flags. */
   refreshingSince?: number;
@@ -71,7 +74,8 @@ interface Entry {
  * arrived during it, once per TTL (measured: 204 of 100,000 requests, in bursts every 10 s). So after the TTL one
  * request re-reads KV itself while the others keep the stale flags until it is done (or one TTL later if that read
  * never finishes); a cold isolate's first concurrent requests each read KV. A failed read keeps the last flags this
- * isolate read (the defaults only if it never read any) for one TTL rather than hammering KV.
+ * isolate read, or else the ones the location's Cache API kept (the defaults only if neither exists), for one TTL
+ * rather than hammering KV.
  */
 export class FlagCache {
   private readonly entries = new Map<string, Entry>();
@@ -89,18 +93,24 @@ export class FlagCache {
   }
 
   private async load(kv: KVNamespace, key: string, ttlMs: number, now: number): Promise<Flags> {
-    let flags: Flags;
+    const previous = this.entries.get(key);
+    let raw: string | null;
     try {
-      const raw = await kv.get(key);
-      recordCacheLookup(CACHE_LAYERS.kv, raw === null ? "miss" : "hit");
-      flags = parseFlags(raw);
+      raw = await kv.get(key);
     } catch (err) {
-      // Keep what this isolate last read: an incident's kill switch (createDisabled) must not turn off because KV did.
-      const lastKnown = this.entries.get(key)?.flags;
-      console.warn(JSON.stringify({ event: "flags.unavailable", error: (err as Error).name, using: lastKnown ? "last_known" : "defaults" }));
-      flags = lastKnown ?? { ...DEFAULT_FLAGS };
+      // Keep what was last read: an incident's kill switch (createDisabled) must not turn off because KV did. This
+      // isolate's own copy first, else the one the location's Cache API holds, the defaults only when neither exists.
+      const located = previous ? undefined : await lastKnownFlags(key);
+      const using = previous ? "last_known" : located !== undefined ? "location_last_known" : "defaults";
+      console.warn(JSON.stringify({ event: "flags.unavailable", error: (err as Error).name, using }));
+      const flags = previous?.flags ?? (located !== undefined ? parseFlags(located) : { ...DEFAULT_FLAGS });
+      this.entries.set(key, { flags, raw: previous?.raw, until: now + ttlMs });
+      return flags;
     }
-    this.entries.set(key, { flags, until: now + ttlMs });
+    recordCacheLookup(CACHE_LAYERS.kv, raw === null ? "miss" : "hit");
+    const flags = parseFlags(raw);
+    this.entries.set(key, { flags, raw, until: now + ttlMs });
+    if (previous?.raw !== raw) await rememberFlags(key, raw);
     return flags;
   }
 }
