@@ -5,6 +5,7 @@ import { parseConfig } from "./config.ts";
 import { ApiError, errorResponse, handleError } from "./http/errors.ts";
 import { requestId } from "./http/request-id.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { openApiRoutes } from "./routes/openapi.ts";
 import { secretRoutes } from "./routes/secrets.ts";
 import { createStore } from "./store/create-store.ts";
 
@@ -35,6 +36,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
 
   app.route("/api/secrets", secretRoutes);
   app.route("/", healthRoutes);
+  app.route("/", openApiRoutes);
   for (const [path, methods] of Object.entries(ROUTES)) {
     const allow = methods.join(", ");
     app.all(path, () => {

@@ -3,7 +3,7 @@ import type { CliContext } from "../context.ts";
 import { UserError } from "../errors.ts";
 import type { Progress } from "../output/progress.ts";
 import { CloudflareApi, credentialsFromEnv, fetchD1Analytics, fetchWorkerInvocations, type WorkerInvocations } from "../sources/cloudflare-api.ts";
-import { measureLocal, openLocalD1 } from "../sources/local-d1.ts";
+import { measureLocalFile } from "../sources/local-sqlite.ts";
 import { instantQuery, prometheusFromEnv, QUERIES, type PrometheusOptions } from "../sources/prometheus.ts";
 import { fetchCapacitySignals } from "../sources/prometheus-signals.ts";
 import { readWorkerName, readWranglerConfig } from "../sources/wrangler-config.ts";
@@ -96,21 +96,15 @@ export async function gatherCapacity(opts: CapacityOptions, ctx: CliContext, pro
     };
   } else {
     const info = await readWranglerConfig(configPath, opts.binding);
-    progress.step("local D1: starting workerd through wrangler");
-    const local = await openLocalD1(info, opts.persistTo ? resolve(ctx.cwd, opts.persistTo) : undefined);
-    try {
-      progress.step("local D1: measuring size and rows");
-      const m = await measureLocal(local.db, now);
-      input = {
-        source: "local", now,
-        database: { name: info.d1.databaseName, id: info.d1.databaseId, sizeBytes: m.sizeBytes, numTables: m.tables.length, tables: m.tables },
-        rows: m.rows, history: m.history, historyNote: m.historyNote,
-        writeP95Seconds: null, writesPerSecond: null, errorRate: null, needs,
-        usage30d: { rowsRead: null, rowsWritten: null },
-      };
-    } finally {
-      await local.dispose();
-    }
+    progress.step("local D1: reading the SQLite file");
+    const m = await measureLocalFile(info, opts.persistTo ? resolve(ctx.cwd, opts.persistTo) : undefined, now);
+    input = {
+      source: "local", now,
+      database: { name: info.d1.databaseName, id: info.d1.databaseId, sizeBytes: m.sizeBytes, numTables: m.tables.length, tables: m.tables },
+      rows: m.rows, history: m.history, historyNote: m.historyNote,
+      writeP95Seconds: null, writesPerSecond: null, errorRate: null, needs,
+      usage30d: { rowsRead: null, rowsWritten: null },
+    };
   }
 
   if (opts.history) {

@@ -2,12 +2,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { getTableColumns, getTableName } from "drizzle-orm";
-import { secrets } from "../../worker/db/schema.ts";
-import type { SizePoint } from "../capacity/projection.ts";
 import { UserError } from "../errors.ts";
 import { onInterrupt } from "../interrupt.ts";
-import { DAY_MS } from "../units.ts";
 import type { WranglerInfo } from "./wrangler-config.ts";
 
 export interface LocalD1 {
@@ -21,7 +17,8 @@ export const stateDir = (persistTo: string) => join(resolve(persistTo), "v3");
 
 /**
  * A real D1 binding on the locally persisted database, through wrangler's getPlatformProxy (workerd, as
- * `wrangler dev` runs it). Only the D1 binding is configured, so Durable Objects and KV are not started.
+ * `wrangler dev` runs it), for writing (`migrate run`, the test fixtures). Only the D1 binding is configured, so
+ * Durable Objects and KV are not started. Reading sizes needs no runtime: see local-sqlite.ts.
  */
 export async function openLocalD1(info: WranglerInfo, persistTo?: string): Promise<LocalD1> {
   const persistDir = resolve(persistTo ?? info.defaultPersistDir);
@@ -59,60 +56,4 @@ export async function openLocalD1(info: WranglerInfo, persistTo?: string): Promi
       await close();
     },
   };
-}
-
-export interface LocalMeasurement {
-  sizeBytes: number;
-  tables: { name: string; rows: number }[];
-  rows: number;
-  history: SizePoint[];
-  historyNote: string;
-}
-
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-/** Size from D1's own meta.size_after, rows by count(*) per table, and a size history estimated from creation times. */
-export async function measureLocal(db: D1Database, now: number): Promise<LocalMeasurement> {
-  const list = await db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name")
-    .all<{ name: string }>();
-  const tables: { name: string; rows: number }[] = [];
-  for (const { name } of list.results) {
-    const r = await db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(name)}`).first<{ n: number }>();
-    tables.push({ name, rows: Number(r?.n ?? 0) });
-  }
-  if (tables.length === 0) {
-    throw new UserError("the local D1 database has no tables", { hint: "apply the migrations: npm run db:migrate:local" });
-  }
-  const sizeResult = await db.prepare("SELECT 1").run();
-  const sizeBytes = Number(sizeResult.meta.size_after);
-  const rows = tables.reduce((a, t) => a + t.rows, 0);
-  const history = await estimateHistory(db, tables, sizeBytes, now);
-  return {
-    sizeBytes, tables, rows, history,
-    historyNote: history.length > 0 ? `estimated from ${getTableName(secrets)}.${getTableColumns(secrets).createdAt.name} of live rows x average row size` : "no rows to estimate a history from",
-  };
-}
-
-/**
- * Local D1 keeps no size history, so reconstruct one: rows of the secrets table by creation day, cumulative,
- * times the current bytes per row. Purged rows are not counted, so the slope is a lower bound.
- */
-async function estimateHistory(db: D1Database, tables: { name: string; rows: number }[], sizeBytes: number, now: number): Promise<SizePoint[]> {
-  const table = getTableName(secrets);
-  const total = tables.find((t) => t.name === table)?.rows ?? 0;
-  if (total === 0) return [];
-  const created = getTableColumns(secrets).createdAt.name;
-  const days = await db
-    .prepare(`SELECT (${quoteIdent(created)} / ${DAY_MS}) AS day, count(*) AS n FROM ${quoteIdent(table)} GROUP BY day ORDER BY day`)
-    .all<{ day: number; n: number }>();
-  const bytesPerRow = sizeBytes / total;
-  let cumulative = 0;
-  const points: SizePoint[] = [];
-  for (const { day, n } of days.results) {
-    cumulative += Number(n);
-    const t = Math.min(now, (Number(day) + 1) * DAY_MS - 1);
-    points.push({ t, bytes: Math.round(cumulative * bytesPerRow) });
-  }
-  return points;
 }

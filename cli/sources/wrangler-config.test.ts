@@ -21,6 +21,17 @@ describe("wrangler config", () => {
     expect(readWorkerName(join(dir, "missing.toml"))).toBeNull();
   });
 
+  it("reads the fields wrangler's own parser reads, without loading wrangler", async () => {
+    const { experimental_readRawConfig } = await import("wrangler");
+    const { rawConfig } = experimental_readRawConfig({ config: WRANGLER_TOML });
+    const mine = await readWranglerConfig(WRANGLER_TOML);
+    const d1 = (rawConfig.d1_databases ?? [])[0]!;
+    expect(mine).toMatchObject({ workerName: rawConfig.name, compatibilityDate: rawConfig.compatibility_date, d1: { binding: d1.binding, databaseName: d1.database_name, databaseId: d1.database_id } });
+    const dir = await mkdtemp(join(tmpdir(), "moltsecret-cfg-"));
+    await writeFile(join(dir, "w.jsonc"), '{\n  // comment\n  "name": "j", "compatibility_date": "2026-05-01",\n  "d1_databases": [{ "binding": "DB", "database_name": "x", "database_id": "id-1" }], /* trailing */\n}');
+    expect((await readWranglerConfig(join(dir, "w.jsonc"))).d1).toMatchObject({ binding: "DB", databaseName: "x", databaseId: "id-1" });
+  });
+
   it("names a missing binding with the ones that exist", async () => {
     await expect(readWranglerConfig(WRANGLER_TOML, "NOPE")).rejects.toThrow(/no \[\[d1_databases\]\] binding "NOPE"/);
   });

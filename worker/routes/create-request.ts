@@ -1,6 +1,6 @@
-import { MAX_VIEWS, SECRET_TTL } from "../../catalog/index.ts";
 import type { ApiConfig } from "../config.ts";
 import { ApiError } from "../http/errors.ts";
+import { CREATE_FIELDS, CREATE_REQUEST_SCHEMA } from "./create-schema.ts";
 
 export interface CreateRequest {
   ciphertext: string;
@@ -10,7 +10,8 @@ export interface CreateRequest {
   ciphertextBytes: number;
 }
 
-const FIELDS = new Set(["ciphertext", "ttlSeconds", "maxViews"]);
+const FIELDS = new Set<string>(CREATE_FIELDS);
+const { ttlSeconds: TTL, maxViews: VIEWS } = CREATE_REQUEST_SCHEMA.properties;
 /** In `u` mode a surrogate pair is one code point, so this only matches unpaired halves (not valid UTF-8). */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
@@ -46,8 +47,7 @@ export function parseCreateRequest(body: unknown, config: Pick<ApiConfig, "maxCi
   return {
     ciphertext,
     ciphertextBytes,
-    ttlSeconds: ttlSeconds === undefined ? SECRET_TTL.default.value : boundedInt(ttlSeconds, "ttlSeconds", SECRET_TTL.min.value, SECRET_TTL.max.value),
-    maxViews:
-      maxViews === undefined ? MAX_VIEWS.default.value : maxViews === null ? null : boundedInt(maxViews, "maxViews", MAX_VIEWS.min.value, MAX_VIEWS.max.value),
+    ttlSeconds: ttlSeconds === undefined ? TTL.default : boundedInt(ttlSeconds, "ttlSeconds", TTL.minimum, TTL.maximum),
+    maxViews: maxViews === undefined ? VIEWS.default : maxViews === null ? null : boundedInt(maxViews, "maxViews", VIEWS.minimum, VIEWS.maximum),
   };
 }
