@@ -13,6 +13,7 @@ const isQuantity = (v: unknown): v is Quantity =>
 const GUARDED = [
   "ERROR_RATE", "P95_LATENCY", "D1_SIZE", "WORKER_CPU", "SUCCESS_RATE_TARGET", "BURN_RATE_WINDOWS", "MIGRATION", "LATENCY_TARGETS",
   "D1_LIMITS", "WORKER_LIMITS", "PRICES", "LIMIT_FRACTIONS", "TELEMETRY_EXPORT_FAILURES", "QUANTILES", "BREAK_EVEN", "DAYS_PER_MONTH",
+  "GRAFANA_CLOUD", "TELEMETRY_SERIES",
 ] as const;
 
 function quantities(value: unknown, out: Quantity[] = []): Quantity[] {

@@ -1,3 +1,4 @@
+import { GRAFANA_CLOUD } from "./prices.ts";
 import { q, type Threshold } from "./quantity.ts";
 
 /**
@@ -70,6 +71,31 @@ export const UNIT = {
   msPerSecond: 1000,
   secondsPerMinute: 60,
   secondsPerDay: 86_400,
+  thousand: 1000,
   million: 1e6,
   percent: 100,
 } as const;
+
+const MEASURED = "measured by test/pipeline/isolates.test.ts (5 wrangler dev lifetimes, the full API mix, through the aggregator), which checks this figure";
+
+/**
+ * What the telemetry itself costs, per unit of traffic: measured on the real Worker and checked by the test that
+ * measures it (within TELEMETRY_COST_TOLERANCE), so `moltsecret cost` and the README price the telemetry from figures
+ * that hold.
+ */
+export const TELEMETRY_COST = {
+  seriesFullMix: q(478, "series", `${MEASURED}: every series of one aggregator shard after the mix (448 after the first lifetime); independent of the number of isolates (per-isolate export before the aggregator: 2,295 after 5 lifetimes)`),
+  metricsBytesPerExport: q(13_100, "bytes", `${MEASURED}: one OTLP metrics export (protobuf) of a shard, once per export interval`),
+  logBytesPerRequest: q(413, "bytes", `${MEASURED}: OTLP logs bytes per request (one record per request, batched; Grafana Cloud bills what it writes, close to this)`),
+  traceBytesPerSampledRequest: q(1_180, "bytes", `${MEASURED}: OTLP trace bytes per sampled request (the test samples every request)`),
+  busyIsolates: q(300, "isolates", "Assumed isolates serving traffic at once at the document's Scale row (issue 11: a few hundred); each hands off at most once per export interval, so this bounds the aggregator's requests"),
+} as const;
+
+/** How far a measured figure may drift from TELEMETRY_COST before the test that measures it fails. */
+export const TELEMETRY_COST_TOLERANCE = q(0.3, "ratio", "Byte sizes vary with ids and timings; a change beyond 30% means the figure (and the README's cost) must be re-measured");
+
+/** Active series of the telemetry against Grafana Cloud's Free tier. */
+export const TELEMETRY_SERIES: Threshold<"series"> = {
+  warning: q(GRAFANA_CLOUD.freeActiveSeries.value / 2, "series", "Half of the Free tier's active series: a new label or metric could take the rest"),
+  critical: GRAFANA_CLOUD.freeActiveSeries,
+};

@@ -54,3 +54,23 @@ export const BREAK_EVEN = {
   simplicityPremium: { low: 2, high: 3, reason: `${DOC} Rec. 5: operational simplicity is worth 2-3x the raw compute cost` },
   defaultServerMonthly: q(200, "USD/month", "Assumed traditional hosting cost (override with --server-cost)"),
 } as const;
+
+const GC_LOGS = "grafana.com/docs/grafana-cloud/cost-management-and-billing/understand-your-invoice/logs-invoice/ (checked 2026-12-01)";
+const GC_METRICS = "grafana.com/docs/grafana-cloud/cost-management-and-billing/understand-your-invoice/metrics-invoice/ (checked 2026-12-01)";
+const GC_ISSUE = "Grafana Cloud pricing as issue 11 states it (grafana.com/pricing; not found in the pages the search tool holds)";
+
+/**
+ * Grafana Cloud, where the telemetry goes: the Free tier's allowances and the Pro (pay as you go) prices beyond them.
+ * Metrics bill on active series (a series with a sample in the last 20 minutes) or DPM / 1, whichever is larger.
+ */
+export const GRAFANA_CLOUD = {
+  freeActiveSeries: q(10_000, "series", `${GC_ISSUE}: Free tier 10k metrics series (also included in Pro)`),
+  includedDpmPerSeries: q(1, "DPM/series", `${GC_METRICS}: Pro includes 1 data point per minute per active series; billed on max(active series, DPM / 1)`),
+  activeSeriesWindow: q(20, "minutes", `${GC_METRICS}: a series is active if it received a sample within the last 20 minutes`),
+  seriesPerThousandUsd: q(6.5, "USD/1k series", `${GC_ISSUE}: ~$6.50 per additional 1k active series on Pro`),
+  freeLogsGb: q(50, "GB/month", `${GC_LOGS}: free 50 GB allotment of logs written`),
+  freeTracesGb: q(50, "GB/month", `${GC_LOGS}: the same page bills traces like logs: free 50 GB written`),
+  writtenPerGbUsd: q(0.4, "USD/GB", `${GC_LOGS}: $0.40 per GB written (logs, traces) after the free 50 GB`),
+  processedPerGbUsd: q(0.05, "USD/GB", `${GC_LOGS}: $0.05 per GB processed (logs, traces), before any Adaptive Telemetry reduction`),
+  freeRetentionDays: q(14, "days", `${GC_LOGS}: minimum retention 14 days for free accounts, 30 days for paid`),
+} as const;

@@ -1,11 +1,11 @@
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
-import { BREAK_EVEN, PRICES, RULE_WINDOWS, type Threshold } from "../catalog/index.ts";
+import { BREAK_EVEN, GRAFANA_CLOUD, PRICES, RULE_WINDOWS, TELEMETRY_SERIES, type Threshold } from "../catalog/index.ts";
 import { formatQuantity } from "../alerts/text.ts";
-import { COST_TERMS, monthlyCostUsd, requestsPerMonth } from "./promql/index.ts";
+import { COST_TERMS, monthlyCostUsd, requestsPerMonth, telemetrySeries, telemetrySeriesOverageUsd } from "./promql/index.ts";
 import { buildDashboard } from "./lib/layout.ts";
 import { statPanel, timeseriesPanel } from "./lib/panels.ts";
 import { PANEL_SCOPE } from "./lib/scope.ts";
-import { warningCritical } from "./lib/thresholds.ts";
+import { explainQuantity, explainThreshold, warningCritical } from "./lib/thresholds.ts";
 
 /** Rec. 5, cost: the monthly bill projected from live rates and the catalog's prices. */
 
@@ -46,11 +46,30 @@ const breakdown = {
   ],
 };
 
+const telemetry = {
+  title: "Telemetry's own cost (Grafana Cloud)",
+  panels: [
+    statPanel({
+      title: "Telemetry active series",
+      description:
+        `Series the Worker and the Tail Worker write now: what Grafana Cloud bills as active series (a sample in the last ${formatQuantity(GRAFANA_CLOUD.activeSeriesWindow)}). ` +
+        `${explainThreshold(TELEMETRY_SERIES)} ${explainQuantity("Logs free:", GRAFANA_CLOUD.freeLogsGb)} ${explainQuantity("Traces free:", GRAFANA_CLOUD.freeTracesGb)} ` +
+        `${explainQuantity("Free retention:", GRAFANA_CLOUD.freeRetentionDays)} \`moltsecret cost\` projects logs, traces and the aggregator's Durable Object requests.`,
+      unit: "short", targets: [{ expr: telemetrySeries(PANEL_SCOPE) }], thresholds: warningCritical(TELEMETRY_SERIES),
+    }),
+    timeseriesPanel({
+      title: "Grafana Cloud metrics beyond the Free tier",
+      description: `Active series beyond the Free tier's ${formatQuantity(GRAFANA_CLOUD.freeActiveSeries)} at the Pro price. ${explainQuantity("Price:", GRAFANA_CLOUD.seriesPerThousandUsd)}`,
+      unit: "currencyUSD", targets: [{ expr: telemetrySeriesOverageUsd(PANEL_SCOPE), legend: "USD/month" }],
+    }),
+  ],
+};
+
 export const costDashboard = (): Dashboard =>
   buildDashboard({
     uid: "moltsecret-cost",
     title: "MoltSecret / Cost",
-    description: "Projected monthly Cloudflare cost, computed in PromQL from live rates and the catalog's prices.",
+    description: "Projected monthly Cloudflare cost, computed in PromQL from live rates and the catalog's prices, and what the telemetry itself costs in Grafana Cloud.",
     tags: ["moltsecret", "generated"],
-    rows: [summary, breakdown],
+    rows: [summary, breakdown, telemetry],
   });

@@ -9,11 +9,14 @@ const THOUSAND = UNIT.msPerSecond;
 const SIGNIFICANT = 4;
 const HOURS_PER_DAY = 24;
 
-/** Go's `%.4g`: four significant digits, trailing zeros dropped, exponent outside [1e-4, 1e4). */
+/** `%g` switches to an exponent from this magnitude up (and below its inverse): 1e+precision. */
+const EXPONENT_ABOVE = Number(`1e${SIGNIFICANT}`);
+
+/** Go's `%.4g`: four significant digits, trailing zeros dropped, an exponent outside [1/EXPONENT_ABOVE, EXPONENT_ABOVE). */
 export function goG4(v: number): string {
   if (v === 0) return "0";
   const abs = Math.abs(v);
-  if (abs >= 1e4 || abs < 1e-4) {
+  if (abs >= EXPONENT_ABOVE || abs < 1 / EXPONENT_ABOVE) {
     const [mantissa = "", exponent = ""] = v.toExponential(SIGNIFICANT - 1).split("e");
     const exp = Number(exponent);
     return `${String(Number(mantissa))}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart("00".length, "0")}`;

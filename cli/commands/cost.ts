@@ -76,6 +76,9 @@ export function makeCostCommand(ctx: CliContext): Command {
     const amount = (n: number, unit: string) => (unit === "bytes" ? formatBytes(n) : formatCount(n));
     const lineRows = estimate.lines.map((l) => [l.item, amount(l.usage, l.unit), amount(l.included, l.unit), amount(l.billable, l.unit), l.priceUnit ? `${l.unitPrice} ${l.priceUnit}` : "", formatUsd(l.usd)]);
     const lineHeaders = ["Line", "Usage", "Included", "Billable", "Price", "Cost"];
+    const t = estimate.telemetry;
+    const telemetryTitle = `Telemetry's own cost (Grafana Cloud ${t.grafanaPlan === "free" ? "Free tier" : "Pro"}, ${formatCount(t.activeSeries)} active series whatever the isolates, ${formatCount(t.dpm)} DPM): ${formatUsd(t.totalUsd)}/month`;
+    const telemetryRows = t.lines.map((l) => [l.item, amount(l.usage, l.unit), amount(l.included, l.unit), amount(l.billable, l.unit), `${l.unitPrice} ${l.priceUnit}`, formatUsd(l.usd)]);
     const perRows = PER_REQUEST_KEYS.map((k) => [k, formatSignificant(per.values[k]), per.provenance[k], per.reasons[k]]);
     const cmpRows = comparison.map((r) => [r.scale, formatCount(r.requestsPerMonth), r.documentNote, formatUsd(r.computedUsd), r.agrees ? "agrees" : `DISAGREES: ${r.note}`]);
     const be = breakEven;
@@ -87,7 +90,7 @@ export function makeCostCommand(ctx: CliContext): Command {
     if (format === "markdown") {
       const md = [
         `# Monthly Cloudflare cost at ${formatCount(requests)} requests (${estimate.plan} plan): ${formatUsd(estimate.totalUsd)}`, "",
-        markdownTable(lineHeaders, lineRows), "", `D1 storage ${formatBytes(storage)}: ${storageSource}.`, "", "## Per-request assumptions", "", markdownTable(["Input", "Value", "Source", "Why"], perRows), "",
+        markdownTable(lineHeaders, lineRows), "", `D1 storage ${formatBytes(storage)}: ${storageSource}.`, "", `## ${telemetryTitle}`, "", markdownTable(lineHeaders, telemetryRows), "", "## Per-request assumptions", "", markdownTable(["Input", "Value", "Source", "Why"], perRows), "",
         "## The document's projection table", "", markdownTable(["Scale", "Requests/mo", "Document", "Computed", "Check"], cmpRows), "",
         "## Break-even", "", ...beText.map((t) => `- ${t}`), "",
       ];
@@ -96,6 +99,7 @@ export function makeCostCommand(ctx: CliContext): Command {
     const out = [
       `${c.bold(`Monthly Cloudflare cost at ${formatCount(requests)} requests/month`)} (${estimate.plan} plan): ${c.bold(formatUsd(estimate.totalUsd))}`, "",
       renderTable(lineHeaders, lineRows, ["l", "r", "r", "r", "l", "r"]), `D1 storage ${formatBytes(storage)}: ${storageSource}.`, "",
+      c.bold(telemetryTitle), renderTable(lineHeaders, telemetryRows, ["l", "r", "r", "r", "l", "r"]), "",
       c.bold("Per-request assumptions"), renderTable(["Input", "Value", "Source", "Why"], perRows), "",
       c.bold("The document's projection table (Recommendation 5) vs computed"),
       renderTable(["Scale", "Requests/mo", "Document", "Computed", "Check"], cmpRows.map((r) => [...r.slice(0, 4), r[4]!.startsWith("DIS") ? c.yellow(r[4]!) : c.green(r[4]!)]), ["l", "r", "l", "r", "l"]), "",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { COST_PROJECTIONS, DAYS_PER_MONTH, PRICES } from "../../catalog/index.ts";
+import { COST_PROJECTIONS, DAYS_PER_MONTH, GRAFANA_CLOUD, PRICES, TELEMETRY, TELEMETRY_COST } from "../../catalog/index.ts";
 import { parseCount } from "../units.ts";
-import { compareWithDocument, DEFAULT_PER_REQUEST, estimateCost, fitsFreePlan, requestsForCost } from "./model.ts";
+import { compareWithDocument, DEFAULT_PER_REQUEST, estimateCost, estimateTelemetryCost, fitsFreePlan, requestsForCost } from "./model.ts";
 
 describe("cost model", () => {
   it("parses K/M/B request counts and rejects junk with exit 3", () => {
@@ -49,5 +49,29 @@ describe("cost model", () => {
     const n = requestsForCost(200, DEFAULT_PER_REQUEST)!;
     expect(estimateCost(n, DEFAULT_PER_REQUEST).totalUsd).toBeGreaterThanOrEqual(200);
     expect(estimateCost(n - 2000, DEFAULT_PER_REQUEST).totalUsd).toBeLessThan(200);
+  });
+});
+
+describe("telemetry's own cost", () => {
+  it("prices series, logs and traces from the catalog's measured figures, free while within Grafana Cloud's Free tier", () => {
+    const small = estimateTelemetryCost(10e6);
+    expect(small.grafanaPlan).toBe("free");
+    expect(small.activeSeries).toBe((TELEMETRY_COST.seriesFullMix.value + 1) * TELEMETRY.aggregatorShards.value);
+    expect(small.logsGb).toBeCloseTo((10e6 * TELEMETRY_COST.logBytesPerRequest.value) / 1e9, 9);
+    expect(small.lines.filter((l) => l.item.startsWith("Grafana")).every((l) => l.usd === 0)).toBe(true);
+    const big = estimateTelemetryCost(1e9);
+    expect(big.grafanaPlan).toBe("pro");
+    const logs = big.lines.find((l) => l.item === "Grafana Cloud logs")!;
+    expect(logs.usd).toBeCloseTo((big.logsGb - GRAFANA_CLOUD.freeLogsGb.value) * GRAFANA_CLOUD.writtenPerGbUsd.value + big.logsGb * GRAFANA_CLOUD.processedPerGbUsd.value, 9);
+    expect(big.totalUsd).toBeCloseTo(big.lines.reduce((a, l) => a + l.usd, 0), 9);
+  });
+
+  it("does not grow active series with isolates, and bounds the aggregator's requests by isolates x export intervals", () => {
+    expect(estimateTelemetryCost(1e9, 10).activeSeries).toBe(estimateTelemetryCost(1e9, 10_000).activeSeries);
+    const intervals = (DAYS_PER_MONTH.value * 86_400_000) / TELEMETRY.exportInterval.value;
+    expect(estimateTelemetryCost(1e9, 10).aggregatorRequests).toBe(10 * intervals + TELEMETRY.aggregatorShards.value * intervals);
+    // Few requests: an isolate hands off only after serving one.
+    expect(estimateTelemetryCost(1000, 10_000).aggregatorRequests).toBe(1000 + TELEMETRY.aggregatorShards.value * intervals);
+    expect(estimateCost(100e6, DEFAULT_PER_REQUEST).telemetry).toEqual(estimateTelemetryCost(100e6));
   });
 });

@@ -1,4 +1,4 @@
-import { BYTES_PER_GB, COST_ASSUMPTIONS, COST_PROJECTIONS, COST_PROJECTION_TOLERANCE, DAYS_PER_MONTH, FREE_PLAN, PRICES } from "../../catalog/index.ts";
+import { BYTES_PER_GB, COST_ASSUMPTIONS, COST_PROJECTIONS, COST_PROJECTION_TOLERANCE, DAYS_PER_MONTH, FREE_PLAN, GRAFANA_CLOUD, PRICES, TELEMETRY, TELEMETRY_COST, UNIT } from "../../catalog/index.ts";
 
 /** Average resource use of one API request. */
 export interface PerRequest {
@@ -36,6 +36,21 @@ export interface CostEstimate {
   plan: "free" | "paid";
   lines: CostLine[];
   totalUsd: number;
+  /** What the telemetry itself costs on top (Grafana Cloud, and the aggregator's Durable Object requests). */
+  telemetry: TelemetryCost;
+}
+
+/** Telemetry's own bill: its usage from the catalog's measured figures (TELEMETRY_COST), priced by GRAFANA_CLOUD/PRICES. */
+export interface TelemetryCost {
+  /** "free": every Grafana Cloud figure within the Free tier (14-day retention); "pro": pay-as-you-go beyond it. */
+  grafanaPlan: "free" | "pro";
+  activeSeries: number;
+  dpm: number;
+  logsGb: number;
+  tracesGb: number;
+  aggregatorRequests: number;
+  lines: CostLine[];
+  totalUsd: number;
 }
 
 const M = 1e6;
@@ -43,6 +58,41 @@ const M = 1e6;
 function line(item: string, usage: number, unit: string, included: number, perMillion: number, priceUnit: string): CostLine {
   const billable = Math.max(0, usage - included);
   return { item, usage, unit, included, billable, unitPrice: perMillion, priceUnit, usd: (billable / M) * perMillion };
+}
+
+const intervalsPerMonth = (DAYS_PER_MONTH.value * UNIT.secondsPerDay * UNIT.msPerSecond) / TELEMETRY.exportInterval.value;
+
+/**
+ * Telemetry at `requests` per month. Series do not depend on the number of isolates (the aggregator exports one set per
+ * shard, plus one target_info per shard); logs are one record per request, traces one per sampled request; every busy
+ * isolate hands off at most once per export interval, and each shard's alarm exports once per interval.
+ */
+export function estimateTelemetryCost(requests: number, busyIsolates = TELEMETRY_COST.busyIsolates.value): TelemetryCost {
+  const G = GRAFANA_CLOUD;
+  const shards = TELEMETRY.aggregatorShards.value;
+  const activeSeries = (TELEMETRY_COST.seriesFullMix.value + 1) * shards;
+  const dpm = activeSeries * (UNIT.secondsPerMinute * UNIT.msPerSecond) / TELEMETRY.exportInterval.value;
+  const logsGb = (requests * TELEMETRY_COST.logBytesPerRequest.value) / BYTES_PER_GB;
+  const tracesGb = (requests * TELEMETRY.traceSampleRatio.value * TELEMETRY_COST.traceBytesPerSampledRequest.value) / BYTES_PER_GB;
+  const aggregatorRequests = Math.min(requests, busyIsolates * intervalsPerMonth) + shards * intervalsPerMonth;
+  const billedSeries = Math.max(activeSeries, dpm / G.includedDpmPerSeries.value);
+  const free = billedSeries <= G.freeActiveSeries.value && logsGb <= G.freeLogsGb.value && tracesGb <= G.freeTracesGb.value;
+  const gb = (item: string, usage: number, included: number): CostLine => {
+    const billable = Math.max(0, usage - included);
+    const usd = free ? 0 : billable * G.writtenPerGbUsd.value + usage * G.processedPerGbUsd.value;
+    return { item, usage: usage * BYTES_PER_GB, unit: "bytes", included: included * BYTES_PER_GB, billable: billable * BYTES_PER_GB, unitPrice: G.writtenPerGbUsd.value, priceUnit: `USD/GB written + ${G.processedPerGbUsd.value}/GB processed`, usd };
+  };
+  const seriesBillable = Math.max(0, billedSeries - G.freeActiveSeries.value);
+  const lines: CostLine[] = [
+    {
+      item: "Grafana Cloud metrics (active series)", usage: billedSeries, unit: "series", included: G.freeActiveSeries.value, billable: seriesBillable,
+      unitPrice: G.seriesPerThousandUsd.value, priceUnit: "USD/1k series", usd: (seriesBillable / UNIT.thousand) * G.seriesPerThousandUsd.value,
+    },
+    gb("Grafana Cloud logs", logsGb, G.freeLogsGb.value),
+    gb("Grafana Cloud traces", tracesGb, G.freeTracesGb.value),
+    line("Telemetry aggregator (Durable Object requests)", aggregatorRequests, "requests", 0, PRICES.doRequestsPerMillion.value, "USD/M"),
+  ];
+  return { grafanaPlan: free ? "free" : "pro", activeSeries, dpm, logsGb, tracesGb, aggregatorRequests, lines, totalUsd: lines.reduce((a, l) => a + l.usd, 0) };
 }
 
 /** True when the whole month fits the Free plan's daily allowances (the document's "MVP <3M: $0"). */
@@ -63,7 +113,7 @@ export function fitsFreePlan(requests: number, per: PerRequest, storageBytes: nu
 /** Monthly Cloudflare bill, line by line, from the catalog's prices and allowances. */
 export function estimateCost(requests: number, per: PerRequest, storageBytes = 0): CostEstimate {
   if (fitsFreePlan(requests, per, storageBytes)) {
-    return { requestsPerMonth: requests, storageBytes, plan: "free", lines: [{ item: "Free plan (all usage within daily allowances)", usage: requests, unit: "requests", included: requests, billable: 0, unitPrice: 0, priceUnit: "", usd: 0 }], totalUsd: 0 };
+    return { requestsPerMonth: requests, storageBytes, plan: "free", lines: [{ item: "Free plan (all usage within daily allowances)", usage: requests, unit: "requests", included: requests, billable: 0, unitPrice: 0, priceUnit: "", usd: 0 }], totalUsd: 0, telemetry: estimateTelemetryCost(requests) };
   }
   const P = PRICES;
   const lines: CostLine[] = [
@@ -82,7 +132,7 @@ export function estimateCost(requests: number, per: PerRequest, storageBytes = 0
     line("Durable Object requests", requests * per.doRequests, "requests", P.doIncludedRequestsMonthly.value, P.doRequestsPerMillion.value, "USD/M"),
   ];
   const totalUsd = lines.reduce((a, l) => a + l.usd, 0);
-  return { requestsPerMonth: requests, storageBytes, plan: "paid", lines, totalUsd };
+  return { requestsPerMonth: requests, storageBytes, plan: "paid", lines, totalUsd, telemetry: estimateTelemetryCost(requests) };
 }
 
 export interface ProjectionComparison {

@@ -1,5 +1,5 @@
 import {
-  ATTR, BYTES_PER_GB, DAYS_PER_MONTH, LABEL_VALUES, METRICS, PRICES, RULE_WINDOWS, UNIT, type Quantity,
+  ATTR, BYTES_PER_GB, DAYS_PER_MONTH, GRAFANA_CLOUD, LABEL_VALUES, METRICS, PRICES, RULE_WINDOWS, TELEMETRY, UNIT, type Quantity,
 } from "../../catalog/index.ts";
 import { d1Size } from "./queries.ts";
 import { eq, narrow, num, sumRate, type Scope } from "./expr.ts";
@@ -68,3 +68,13 @@ export const requestsPerMonth = (scope: Scope): string => monthly(sumRate(METRIC
 /** The whole projected bill: base plan plus every usage term. */
 export const monthlyCostUsd = (scope: Scope): string =>
   [num(PRICES.workersBaseMonthly.value), ...COST_TERMS.map((t) => orZero(t.expr({ ...scope, by: [] })))].join(" + ");
+
+/**
+ * Telemetry's own cost in Grafana Cloud: every series the Worker and the Tail Worker write (job = service.name),
+ * which is what Grafana Cloud bills as active series, and the Pro price of those beyond the Free tier.
+ */
+export const telemetrySeries = (scope: Scope): string =>
+  `count({job=~"${[TELEMETRY.defaultServiceName, TELEMETRY.tailServiceName].join("|")}", ${scope.matchers.join(", ")}})`;
+
+export const telemetrySeriesOverageUsd = (scope: Scope): string =>
+  `clamp_min(${telemetrySeries(scope)} - ${num(GRAFANA_CLOUD.freeActiveSeries.value)}, 0) * ${num(GRAFANA_CLOUD.seriesPerThousandUsd.value / UNIT.thousand)}`;

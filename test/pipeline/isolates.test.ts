@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ATTR, GRAFANA_IDS, METRICS, promLabel, promName } from "../../catalog/index.ts";
+import { ATTR, GRAFANA_IDS, METRICS, TELEMETRY_COST, TELEMETRY_COST_TOLERANCE, promLabel, promName } from "../../catalog/index.ts";
 import { dashboardQueries } from "../../dashboards/collect-queries.ts";
 import { GRAFANA_VARIABLES, substituteVariables } from "../../dashboards/promql/lint.ts";
 import { driveMix, newDrive, send, type Drive } from "./drive.ts";
@@ -33,22 +33,29 @@ let p: Pipeline;
 let drive: Drive;
 let rareSent = 0;
 const seriesAfter: number[] = [];
+/** Every series of the environment (all metrics) after each lifetime. */
+const seriesAfterAll: number[] = [];
 const exportedBytes: number[] = [];
 
 /** Sends /healthz until the stand-in's newest cumulative values account for every request sent so far. */
-async function settle(): Promise<void> {
-  await eventually(async () => {
-    await (await send(drive, p.workerUrl, "GET", "/healthz", "/healthz")).arrayBuffer();
-    await new Promise((r) => setTimeout(r, 2_200));
-    await (await send(drive, p.workerUrl, "GET", "/healthz", "/healthz")).arrayBuffer();
-    try {
-      // Each exporter's last cumulative value, summed: per isolate today, per aggregator shard with the aggregator.
-      await eventually(async () => num(await p.query(`sum(last_over_time(${DURATION}_count{${ENV}}[${WHOLE_RUN}]))`)) >= drive.total, 6_000, 500);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 90_000, 0);
+async function settle(lifetime: number): Promise<void> {
+  // Each exporter's last cumulative value, summed: per isolate before the aggregator, per aggregator shard with it.
+  const stored = async () => num(await p.query(`sum(last_over_time(${DURATION}_count{${ENV}}[${WHOLE_RUN}]))`));
+  try {
+    await eventually(async () => {
+      await (await send(drive, p.workerUrl, "GET", "/healthz", "/healthz")).arrayBuffer();
+      await new Promise((r) => setTimeout(r, 2_200));
+      await (await send(drive, p.workerUrl, "GET", "/healthz", "/healthz")).arrayBuffer();
+      try {
+        await eventually(async () => (await stored()) >= drive.total, 15_000, 500);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 180_000, 0);
+  } catch (error) {
+    throw new Error(`lifetime ${lifetime}: the stand-in holds ${await stored()} of ${drive.total} requests sent (${error})`);
+  }
 }
 
 const bucketSeries = async () => num(await p.query(`count(last_over_time(${DURATION}_bucket{${ENV}}[${WHOLE_RUN}]))`));
@@ -70,11 +77,12 @@ beforeAll(async () => {
       rareSent++;
     }
     await driveMix(drive, p.workerUrl);
-    await settle();
+    await settle(lifetime);
     seriesAfter.push(await bucketSeries());
+    seriesAfterAll.push(num(await p.query(`count(last_over_time({${ENV}}[${WHOLE_RUN}]))`)));
     exportedBytes.push(p.batches.reduce((n, b) => n + b.bytes, 0));
   }
-}, 900_000);
+}, 1_500_000);
 
 afterAll(stopPipelines);
 
@@ -117,9 +125,24 @@ describe(`${LIFETIMES} isolate lifetimes of the real Worker through the Grafana 
     expect(lost).toEqual([]);
   }, 120_000);
 
-  it("measures telemetry's own cost: series and OTLP bytes per request", async () => {
-    const series = num(await p.query(`count({${ENV}})`));
-    console.log(`isolates: ${series} series in all after ${LIFETIMES} lifetimes; OTLP bytes per request ${(exportedBytes.at(-1)! / drive.total).toFixed(0)}`);
-    expect(series).toBeGreaterThan(0);
+  it("measures telemetry's own cost: series, bytes per metrics export, log and trace bytes per request", async () => {
+    const series = num(await p.query(`count(last_over_time({${ENV}}[${WHOLE_RUN}]))`));
+    const bytes = (signal: string) => p.batches.filter((b) => b.signal === signal).reduce((n, b) => n + b.bytes, 0);
+    const metricExports = p.batches.filter((b) => b.signal === "metrics" && b.items > 0);
+    const measured = {
+      series,
+      seriesFullMix: series,
+      seriesAfterFirstLifetime: seriesAfterAll[0]!,
+      metricsBytesPerExport: Math.round(metricExports.reduce((n, b) => n + b.bytes, 0) / metricExports.length),
+      logBytesPerRequest: Math.round(bytes("logs") / drive.total),
+      traceBytesPerSampledRequest: Math.round(bytes("traces") / drive.total),
+    };
+    console.log(`isolates: telemetry cost measured ${JSON.stringify(measured)}`);
+    // The series of 1 lifetime and of 5 are one set (the 5th has the rare status's label sets in addition).
+    expect(series).toBeLessThanOrEqual(1.5 * measured.seriesAfterFirstLifetime);
+    const drift = (key: keyof typeof TELEMETRY_COST & keyof typeof measured) => Math.abs(measured[key] / TELEMETRY_COST[key].value - 1);
+    for (const key of ["seriesFullMix", "metricsBytesPerExport", "logBytesPerRequest", "traceBytesPerSampledRequest"] as const) {
+      expect(drift(key), `${key}: measured ${measured[key]}, catalog ${TELEMETRY_COST[key].value}`).toBeLessThanOrEqual(TELEMETRY_COST_TOLERANCE.value);
+    }
   });
 });
