@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { COST_PROJECTIONS, DAYS_PER_MONTH, GRAFANA_CLOUD, PRICES, TELEMETRY, TELEMETRY_COST } from "../../catalog/index.ts";
 import { parseCount } from "../units.ts";
+import { FULL_MIX_POINTS, aggregatorCost } from "../../worker/telemetry/aggregator/cost.ts";
 import { compareWithDocument, DEFAULT_PER_REQUEST, estimateCost, estimateTelemetryCost, fitsFreePlan, requestsForCost } from "./model.ts";
 
 describe("cost model", () => {
@@ -66,12 +67,13 @@ describe("telemetry's own cost", () => {
     expect(big.totalUsd).toBeCloseTo(big.lines.reduce((a, l) => a + l.usd, 0), 9);
   });
 
-  it("does not grow active series with isolates, and bounds the aggregator's requests by isolates x export intervals", () => {
+  it("does not grow active series with isolates, and prices the aggregator as aggregatorCost() for the busy isolates", () => {
     expect(estimateTelemetryCost(1e9, 10).activeSeries).toBe(estimateTelemetryCost(1e9, 10_000).activeSeries);
+    const agg = (t: ReturnType<typeof estimateTelemetryCost>) => t.lines.find((l) => l.item.startsWith("Telemetry aggregator"))!;
+    expect(agg(estimateTelemetryCost(1e9, 300)).usd).toBeCloseTo(aggregatorCost({ isolates: 300, pointsPerHandoff: FULL_MIX_POINTS }).usdPerMonth, 9);
+    // Few requests: an isolate hands off only after serving one, so 1,000 requests cannot mean 10,000 busy isolates.
     const intervals = (DAYS_PER_MONTH.value * 86_400_000) / TELEMETRY.exportInterval.value;
-    expect(estimateTelemetryCost(1e9, 10).aggregatorRequests).toBe(10 * intervals + TELEMETRY.aggregatorShards.value * intervals);
-    // Few requests: an isolate hands off only after serving one.
-    expect(estimateTelemetryCost(1000, 10_000).aggregatorRequests).toBe(1000 + TELEMETRY.aggregatorShards.value * intervals);
+    expect(estimateTelemetryCost(1000, 10_000).aggregatorRequests).toBeCloseTo(1000 + TELEMETRY.aggregatorShards.value * intervals, 6);
     expect(estimateCost(100e6, DEFAULT_PER_REQUEST).telemetry).toEqual(estimateTelemetryCost(100e6));
   });
 });

@@ -1,4 +1,5 @@
 import { BYTES_PER_GB, COST_ASSUMPTIONS, COST_PROJECTIONS, COST_PROJECTION_TOLERANCE, DAYS_PER_MONTH, FREE_PLAN, GRAFANA_CLOUD, PRICES, TELEMETRY, TELEMETRY_COST, UNIT } from "../../catalog/index.ts";
+import { FULL_MIX_POINTS, aggregatorCost } from "../../worker/telemetry/aggregator/cost.ts";
 
 /** Average resource use of one API request. */
 export interface PerRequest {
@@ -64,8 +65,8 @@ const intervalsPerMonth = (DAYS_PER_MONTH.value * UNIT.secondsPerDay * UNIT.msPe
 
 /**
  * Telemetry at `requests` per month. Series do not depend on the number of isolates (the aggregator exports one set per
- * shard, plus one target_info per shard); logs are one record per request, traces one per sampled request; every busy
- * isolate hands off at most once per export interval, and each shard's alarm exports once per interval.
+ * shard, plus one target_info per shard); logs are one record per request, traces one per sampled request; the
+ * aggregator's Durable Object bill is aggregatorCost() (worker/telemetry/aggregator/cost.ts) for the busy isolates.
  */
 export function estimateTelemetryCost(requests: number, busyIsolates = TELEMETRY_COST.busyIsolates.value): TelemetryCost {
   const G = GRAFANA_CLOUD;
@@ -74,7 +75,9 @@ export function estimateTelemetryCost(requests: number, busyIsolates = TELEMETRY
   const dpm = activeSeries * (UNIT.secondsPerMinute * UNIT.msPerSecond) / TELEMETRY.exportInterval.value;
   const logsGb = (requests * TELEMETRY_COST.logBytesPerRequest.value) / BYTES_PER_GB;
   const tracesGb = (requests * TELEMETRY.traceSampleRatio.value * TELEMETRY_COST.traceBytesPerSampledRequest.value) / BYTES_PER_GB;
-  const aggregatorRequests = Math.min(requests, busyIsolates * intervalsPerMonth) + shards * intervalsPerMonth;
+  // An isolate hands off only after serving a request: at low volume there are fewer hand-offs than busy isolates.
+  const aggregator = aggregatorCost({ isolates: Math.min(busyIsolates, requests / intervalsPerMonth), pointsPerHandoff: FULL_MIX_POINTS });
+  const aggregatorRequests = aggregator.doRequestsPerMonth;
   const billedSeries = Math.max(activeSeries, dpm / G.includedDpmPerSeries.value);
   const free = billedSeries <= G.freeActiveSeries.value && logsGb <= G.freeLogsGb.value && tracesGb <= G.freeTracesGb.value;
   const gb = (item: string, usage: number, included: number): CostLine => {
@@ -90,7 +93,10 @@ export function estimateTelemetryCost(requests: number, busyIsolates = TELEMETRY
     },
     gb("Grafana Cloud logs", logsGb, G.freeLogsGb.value),
     gb("Grafana Cloud traces", tracesGb, G.freeTracesGb.value),
-    line("Telemetry aggregator (Durable Object requests)", aggregatorRequests, "requests", 0, PRICES.doRequestsPerMillion.value, "USD/M"),
+    {
+      item: "Telemetry aggregator (Durable Object requests, rows, duration)", usage: aggregatorRequests, unit: "requests", included: 0, billable: aggregatorRequests,
+      unitPrice: PRICES.doRequestsPerMillion.value, priceUnit: "USD/M + rows written + GB-s (list price)", usd: aggregator.usdPerMonth,
+    },
   ];
   return { grafanaPlan: free ? "free" : "pro", activeSeries, dpm, logsGb, tracesGb, aggregatorRequests, lines, totalUsd: lines.reduce((a, l) => a + l.usd, 0) };
 }
