@@ -33,5 +33,10 @@ describe("local producer -> Tail Worker wiring (two wrangler dev processes)", ()
     // Handed off to the API's aggregator through the script_name binding: one exporter, not one per Tail Worker isolate.
     const instances = await p.query(`count by (instance) (${promName(METRICS.workerInvocations)}{service_name="${TELEMETRY.tailServiceName}"})`);
     expect(instances.map((r) => r.metric.instance)).toEqual(["aggregator-0"]);
+    // The Tail Worker reports the environment the API reports, under the label Grafana Cloud promotes.
+    const byEnv = async (service: string) =>
+      (await p.query(`count by (${promLabel(ATTR.environment)}) ({service_name="${service}"})`)).map((r) => r.metric[promLabel(ATTR.environment)]);
+    expect(await byEnv(TELEMETRY.tailServiceName)).toEqual(["pipeline-test"]);
+    expect(await byEnv(TELEMETRY.defaultServiceName)).toEqual(["pipeline-test"]);
   });
 });
