@@ -98,7 +98,7 @@ function makeRun(ctx: CliContext): Command {
   cmd.action(async (o: RunOpts) => {
     checkOutputFile(o.output, ctx.cwd);
     const chunkRows = parseCount(o.chunkRows, "--chunk-rows");
-    if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new UserError(`invalid --chunk-rows ${o.chunkRows}`);
+    if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new UserError(`invalid --chunk-rows ${o.chunkRows}`, { hint: `give a whole number of rows, 1 or more (default ${MIGRATE_COPY_CHUNK.value})` });
     const url = /^[a-z]+:/.test(o.to) ? o.to : `file:${o.to}`;
     const info = await readWranglerConfig(resolve(ctx.cwd, o.config), o.binding);
     const progress = progressFor(ctx, Boolean(o.quiet) || Boolean(o.json));

@@ -220,3 +220,25 @@ describe("migrate run converges to the source", () => {
     expect([again.code, again.r.copiedThisRun, again.r.deletedThisRun]).toEqual([0, 0, 0]);
   }, 180_000);
 });
+
+describe("migrate run: could not run (exit 3, a reason and a hint, no stack)", () => {
+  const expectUnknown = (r: { code: number; stderr: string }, reason: RegExp) => {
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(new RegExp(`^moltsecret: ${reason.source}`));
+    expect(r.stderr).toMatch(/\nhint: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  };
+
+  it("refuses a bad --chunk-rows", async () => {
+    expectUnknown(await runCli(["migrate", "run", "--to", `file:${join(work, "x.db")}`, "--persist-to", state, "--chunk-rows", "0"], {}, REPO), /invalid --chunk-rows/);
+  });
+
+  it("says so when there is no local D1 to copy", async () => {
+    const empty = await mkdtemp(join(work, "empty-"));
+    expectUnknown(await runCli(["migrate", "run", "--to", `file:${join(work, "x.db")}`, "--persist-to", empty], {}, REPO), /no local D1 database under /);
+  });
+
+  it("says so when the target cannot be opened", async () => {
+    expectUnknown(await runCli(["migrate", "run", "--to", `file:${join(work, "no-such-dir", "x.db")}`, "--persist-to", state], {}, REPO), /cannot open libSQL target /);
+  }, 60_000);
+});
