@@ -29,7 +29,7 @@ export function makeMigrateCommand(ctx: CliContext): Command {
 
 function makePlan(ctx: CliContext): Command {
   const cmd = new Command("plan")
-    .description("List every D1-specific SQL pattern in worker/ and migrations/ with file:line and what to do for the target")
+    .description("List every D1-specific SQL pattern in the code under worker/ that talks to D1 and in migrations/, with file:line and what to do for the target")
     .addOption(new Option("--to <target>", "migration target").choices(TARGET_IDS).default("turso"))
     .option("--root <dir>", "repository root to scan", ".")
     .option("--dir <dir...>", "folders to scan, relative to --root", ["worker", "migrations"])
@@ -40,22 +40,26 @@ function makePlan(ctx: CliContext): Command {
     const format = resolveFormat(o);
     checkOutputFile(o.output, ctx.cwd);
     const root = resolve(ctx.cwd, o.root);
-    const { files, findings } = await scanForPatterns({ root, dirs: o.dir, target: o.to, includeTests: Boolean(o.includeTests) });
+    const { files, findings, skipped } = await scanForPatterns({ root, dirs: o.dir, target: o.to, includeTests: Boolean(o.includeTests) });
     const target = MIGRATION_TARGETS.find((t) => t.id === o.to)!;
     const groups = D1_PATTERNS.map((p) => ({ pattern: p, hits: findings.filter((f) => f.pattern === p.id) })).filter((g) => g.hits.length > 0);
     ctx.exitCode = EXIT.ok;
-    if (format === "json") return emit(ctx, renderJson({ target: o.to, root, dirs: o.dir, filesScanned: files, findings, patterns: groups.map((g) => ({ id: g.pattern.id, title: g.pattern.title, count: g.hits.length, advice: g.pattern.advice[o.to] })) }), o.output);
+    const passedOver = skipped.filter((k) => k.reason !== "does not use D1");
+    const skippedNote = passedOver.length ? `Not D1, so not scanned: ${passedOver.map((k) => `${k.file} (${k.reason})`).join(", ")}.` : "";
+    if (format === "json") return emit(ctx, renderJson({ target: o.to, root, dirs: o.dir, filesScanned: files, skipped, findings, patterns: groups.map((g) => ({ id: g.pattern.id, title: g.pattern.title, count: g.hits.length, advice: g.pattern.advice[o.to] })) }), o.output);
     const out: string[] = [];
     const c = chalkFor(ctx);
     const loc = (f: Finding) => `${f.file}:${f.line}`;
     if (format === "markdown") {
-      out.push(`# D1-specific SQL patterns to handle for ${target.name}`, "", `${findings.length} findings in ${files} files under ${o.dir.join(", ")}.`, "");
+      out.push(`# D1-specific SQL patterns to handle for ${target.name}`, "", `${findings.length} findings in ${files} files that talk to D1 under ${o.dir.join(", ")}.${skippedNote ? ` ${skippedNote}` : ""}`, "");
       for (const g of groups) {
         out.push(`## ${g.pattern.title} (${g.hits.length})`, "", `${g.pattern.why}.`, "", `**${target.name}:** ${g.pattern.advice[o.to]}`, "");
         out.push(markdownTable(["Where", "Code"], g.hits.map((f) => [`\`${loc(f)}\``, `\`${f.text.replace(/`/g, "'")}\``])), "");
       }
     } else {
-      out.push(`${c.bold(`D1-specific SQL patterns to handle for ${target.name}`)}: ${findings.length} findings in ${files} files under ${o.dir.join(", ")}`, "");
+      out.push(`${c.bold(`D1-specific SQL patterns to handle for ${target.name}`)}: ${findings.length} findings in ${files} files that talk to D1 under ${o.dir.join(", ")}`);
+      if (skippedNote) out.push(c.gray(skippedNote));
+      out.push("");
       for (const g of groups) {
         out.push(`${c.bold(g.pattern.title)} (${g.hits.length}): ${g.pattern.why}`);
         out.push(`  ${c.cyan("->")} ${g.pattern.advice[o.to]}`);

@@ -62,6 +62,23 @@ describe("migrate plan: D1-specific pattern scan", () => {
     expect(findings.some((f) => f.file === "worker/db/queries.test.ts")).toBe(true);
   });
 
+  it("passes over code that does not talk to D1: Durable Object SQLite, the libSQL target, type declarations", async () => {
+    const root = await fixture();
+    await writeFile(join(root, "worker/db/counter.ts"), 'export class C extends DurableObject {\n  go() { this.ctx.storage.sql.exec("INSERT INTO t VALUES (1) ON CONFLICT (k) DO UPDATE SET n = n + 1 RETURNING n"); }\n}');
+    await writeFile(join(root, "worker/db/libsql.ts"), 'import { drizzle } from "drizzle-orm/libsql";\nconst q = "INSERT INTO t VALUES (1) ON CONFLICT (k) DO NOTHING RETURNING id";');
+    await writeFile(join(root, "worker/db/types.d.ts"), "interface Env { DB: D1Database }");
+    await writeFile(join(root, "worker/db/kv.ts"), 'const q = "SELECT 1 RETURNING x"; await env.KV.get("k");');
+    const { files, findings, skipped } = await scanForPatterns({ root, dirs: ["worker", "migrations"], target: "turso" });
+    expect(files).toBe(2);
+    expect(new Set(findings.map((f) => f.file))).toEqual(new Set(["worker/db/queries.ts", "migrations/0000_init.sql"]));
+    expect(skipped).toEqual(expect.arrayContaining([
+      { file: "worker/db/counter.ts", reason: "Durable Object SQLite storage, not D1" },
+      { file: "worker/db/libsql.ts", reason: "the libSQL target's own code" },
+      { file: "worker/db/types.d.ts", reason: "generated type declarations" },
+      { file: "worker/db/kv.ts", reason: "does not use D1" },
+    ]));
+  });
+
   it("scans the real repository and reports the store's D1 code with target advice", async () => {
     const { code, stdout } = await runCli(["migrate", "plan", "--to", "neon", "--json", "--root", REPO]);
     expect(code).toBe(0);
@@ -71,6 +88,10 @@ describe("migrate plan: D1-specific pattern scan", () => {
     expect(d1Import?.advice).toMatch(/neon-http/);
     expect(report.findings.some((f) => f.pattern === "d1-batch")).toBe(true);
     expect(report.findings.every((f) => f.line > 0 && !f.file.endsWith(".test.ts"))).toBe(true);
+    // The Durable Objects' own SQLite and the libSQL target are not D1 code.
+    const files = new Set(report.findings.map((f) => f.file));
+    for (const f of ["worker/rate-limit/rate-limiter.ts", "worker/views/view-counter.ts", "worker/store/libsql-store.ts", "worker/worker-configuration.d.ts"]) expect(files.has(f), f).toBe(false);
+    expect(files.has("worker/store/d1-store.ts")).toBe(true);
   });
 
   it("prints file:line and the advice for the chosen target in text", async () => {

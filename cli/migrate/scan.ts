@@ -46,6 +46,28 @@ const excerpt = (s: string) => {
   return t.length > 120 ? `${t.slice(0, 117)}...` : t;
 };
 
+/** Durable Object SQLite (ctx.storage.sql) is the object's own database: it does not move off D1. */
+const DO_SQLITE = /\b(?:ctx|state)\.storage\.sql\b|\bthis\.sql\.exec\b|\bstorage\.sql\.exec\b/;
+/** The libSQL target's own code is where the data goes, not what has to change. */
+const LIBSQL = /from\s+["'](?:@libsql\/|drizzle-orm\/libsql|libsql["'])/;
+/** Code that reaches D1: its binding type or calls, drizzle's D1 driver or SQLite schema, the D1 store classes. */
+const D1_CODE = /\bD1Database\b|\bD1SecretStore\b|\bSqlSecretStore\b|drizzle-orm\/d1\b|drizzle-orm\/sqlite-core\b|\benv\.[A-Z][A-Z0-9_]*\.(?:prepare|batch|exec|dump)\s*\(|\benv\.DB\b/;
+
+export interface Skipped {
+  file: string;
+  reason: string;
+}
+
+/** Whether a file talks to D1: SQL migrations do (wrangler applies them to D1); code only when it reaches D1. */
+export function talksToD1(file: string, text: string): { d1: true } | { d1: false; reason: string } {
+  if (SQL_EXT.has(extname(file))) return { d1: true };
+  if (file.endsWith(".d.ts")) return { d1: false, reason: "generated type declarations" };
+  if (DO_SQLITE.test(text)) return { d1: false, reason: "Durable Object SQLite storage, not D1" };
+  if (LIBSQL.test(text)) return { d1: false, reason: "the libSQL target's own code" };
+  if (!D1_CODE.test(text)) return { d1: false, reason: "does not use D1" };
+  return { d1: true };
+}
+
 /** Prose about D1 is not D1 usage. */
 const isComment = (line: string, sql: boolean) => (sql ? /^\s*--/ : /^\s*(\/\/|\/\*|\*)/).test(line);
 
@@ -56,16 +78,26 @@ export interface ScanOptions {
   includeTests?: boolean;
 }
 
-/** Reads the code and SQL under `dirs` and lists every D1-specific construct with file:line. */
-export async function scanForPatterns(opts: ScanOptions): Promise<{ files: number; findings: Finding[] }> {
+/**
+ * Reads the code and SQL under `dirs` that talks to D1 (talksToD1) and lists every D1-specific construct with
+ * file:line; the files passed over are returned with the reason.
+ */
+export async function scanForPatterns(opts: ScanOptions): Promise<{ files: number; findings: Finding[]; skipped: Skipped[] }> {
   const findings: Finding[] = [];
+  const skipped: Skipped[] = [];
   let files = 0;
   for (const dir of opts.dirs) {
     for await (const file of walk(join(opts.root, dir))) {
       const rel = relative(opts.root, file);
       if (!opts.includeTests && isTest(rel)) continue;
+      const content = await readFile(file, "utf8");
+      const d1 = talksToD1(rel, content);
+      if (!d1.d1) {
+        skipped.push({ file: rel, reason: d1.reason });
+        continue;
+      }
       files++;
-      const lines = (await readFile(file, "utf8")).split("\n");
+      const lines = content.split("\n");
       const sqlFile = SQL_EXT.has(extname(file));
       lines.forEach((text, i) => {
         if (isComment(text, sqlFile)) return;
@@ -77,5 +109,5 @@ export async function scanForPatterns(opts: ScanOptions): Promise<{ files: numbe
       });
     }
   }
-  return { files, findings };
+  return { files, findings, skipped };
 }
