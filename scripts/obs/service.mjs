@@ -37,16 +37,23 @@ const signalGroup = (pgid, signal) => {
   }
 };
 
-/** Services started by this process and not yet stopped. */
+/** Services started by this process and not yet stopped, and run directories not yet removed. */
 const live = new Set();
+const runDirectories = new Set();
 process.once("exit", () => {
   // Synchronous last resort (a test timed out, a hook threw): no group outlives the process that started it.
   for (const service of live) signalGroup(service.pid, "SIGKILL");
+  for (const dir of runDirectories) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Stops every service this process started and has not stopped yet (e.g. in afterAll after a beforeAll timed out). */
+/**
+ * Stops every service this process started and has not stopped yet, and removes their run directories (e.g. in
+ * afterAll after a beforeAll timed out half-way).
+ */
 export async function stopAllServices() {
   await Promise.all([...live].map((s) => s.stop()));
+  for (const dir of runDirectories) rmSync(dir, { recursive: true, force: true });
+  runDirectories.clear();
 }
 
 async function waitUntilReady(url, child, name, timeoutMs, output) {
@@ -113,17 +120,22 @@ export async function startService({ name, cmd, args = [], readyUrl, timeoutMs =
 export async function inRunDirectory(dataRoot, start) {
   mkdirSync(dataRoot, { recursive: true });
   const dir = mkdtempSync(join(dataRoot, "run-"));
+  runDirectories.add(dir);
+  const remove = () => {
+    rmSync(dir, { recursive: true, force: true });
+    runDirectories.delete(dir);
+  };
   try {
     const handle = await start(dir);
     return {
       ...handle,
       stop: async () => {
         await handle.stop();
-        rmSync(dir, { recursive: true, force: true });
+        remove();
       },
     };
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
     throw error;
   }
 }

@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error plain ESM script without types
-import { groupAlive, startService, stopAllServices } from "./service.mjs";
+import { groupAlive, inRunDirectory, startService, stopAllServices } from "./service.mjs";
 
 const alive = (pid: number) => {
   try {
@@ -26,10 +28,16 @@ describe("scripts/obs/service.mjs: every process it starts ends with its whole g
     expect(groupAlive(svc.pid)).toBe(false);
   });
 
-  it("stopAllServices() ends every group not stopped yet (afterAll after a timed-out beforeAll)", async () => {
+  it("stopAllServices() ends every group not stopped yet and removes their run directories (afterAll after a timed-out beforeAll)", async () => {
     const a = await startService({ name: "a", cmd: "sleep", args: ["300"] });
-    const b = await startService({ name: "b", cmd: "sleep", args: ["300"] });
+    let dir = "";
+    const b = await inRunDirectory(tmpdir(), (d: string) => {
+      dir = d;
+      return startService({ name: "b", cmd: "sleep", args: ["300"], cwd: d });
+    });
+    expect(existsSync(dir)).toBe(true);
     await stopAllServices();
     expect([a.pid, b.pid].filter((pid) => groupAlive(pid))).toEqual([]);
+    expect(existsSync(dir)).toBe(false);
   });
 });
