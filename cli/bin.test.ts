@@ -65,6 +65,39 @@ describe("bin/moltsecret.js as a subprocess", () => {
     expect(noCreds.stderr).toMatch(/^moltsecret: the Cloudflare source needs CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID\nhint: /);
   });
 
+  it("the exit code is the migration verdict: a CRITICAL error rate alone exits 0 with service health CRITICAL", async () => {
+    cf.workers["moltsecret-api"] = { requests1h: 1000, errors1h: 300, requests30d: 1e6, errors30d: 3e5, cpuTimeUs30d: 1e9 };
+    try {
+      const r = await moltsecret(["capacity", "--database", "small", "--script-name", "moltsecret-api"], cfEnv());
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe("");
+      expect(r.stdout.split("\n")[0]).toMatch(/^CAPACITY OK: no migration trigger fired; D1 size 1\.00 MB \| d1_size=1000000B;5000000000;8000000000;0;10000000000 /);
+      expect(r.stdout).toMatch(/^Service health: CRITICAL/m);
+    } finally {
+      delete cf.workers["moltsecret-api"];
+    }
+  });
+
+  it("prints the plugin status line first, with -w/-c ranges applied and in the perfdata", async () => {
+    const r = await moltsecret(["capacity", "--database", "small", "-w", "500kB", "-c", "d1_size=2MB,write_latency_p95=40ms"], cfEnv());
+    expect(r.code).toBe(1);
+    expect(r.stdout.split("\n")[0]).toBe(
+      "CAPACITY WARNING: D1 size 1.00 MB is above warning 500.0 kB (limit 10.00 GB) | d1_size=1000000B;500000;2000000;0;10000000000 " +
+      "d1_rows=U;250000000;400000000;0;500000000 write_latency_p95=U;0.05;0.04;0; write_rate=U;500;800;0;1000 d1_size_projection=U;5000000000;;0;",
+    );
+    const bad = await moltsecret(["capacity", "--database", "small", "-w", "lots"], cfEnv());
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/^moltsecret: invalid threshold range "lots"\nhint: /);
+  });
+
+  it("an unreachable Prometheus still reports the size, with valid JSON and exit 3", async () => {
+    const r = await moltsecret(["capacity", "--database", "small", "--json", "--prometheus-url", "http://127.0.0.1:1"], cfEnv());
+    expect(r.code).toBe(3);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ status: "unknown", database: { sizeBytes: 1e6 }, unmeasured: [{ source: "prometheus" }] });
+    expect(r.stderr).toMatch(/^moltsecret: Prometheus unreachable at http:\/\/127\.0\.0\.1:1 /);
+  });
+
   it("cost prints JSON with the catalog's projection table", async () => {
     const r = await moltsecret(["cost", "--requests", "100M", "--json"]);
     expect(r.code).toBe(0);

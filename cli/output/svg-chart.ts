@@ -61,7 +61,7 @@ export function renderSizeChart(report: CapacityReport): string {
   const zoomEnd = now + MIGRATION.projectionHorizon.value * DAY_MS;
   const zoomMax = Math.max(dataMax, fitted(zoomEnd) ?? 0, 1) * 1.15;
   const zoom: Panel = { top: M.top + MAIN_H + GAP, height: ZOOM_H, yMax: zoomMax, start, end: zoomEnd };
-  const H = (needZoom ? zoom.top + ZOOM_H : M.top + MAIN_H) + M.bottom + 8;
+  const H = (needZoom ? zoom.top + ZOOM_H : M.top + MAIN_H) + M.bottom + 22;
   const yOf = (panel: Panel) => (b: number) => panel.top + panel.height - (Math.min(Math.max(b, 0), panel.yMax) / panel.yMax) * panel.height;
 
   const parts: string[] = [];
@@ -128,7 +128,8 @@ export function renderSizeChart(report: CapacityReport): string {
     parts.push(`<text x="${M.left}" y="${zoom.top - 10}" fill="#111827" font-weight="bold">${esc(`Close-up: the size so far (${formatBytes(live)} now) is below 1/10 of the ${formatBytes(report.thresholds.warningBytes)} warning`)}</text>`);
   }
   const method = p ? (p.method === "predict_linear" ? `Prometheus predict_linear over ${p.lookback}` : `least squares over ${p.points} points`) : "no projection";
-  parts.push(`<text x="${M.left}" y="${H - 10}" fill="#6b7280">${esc(`size history: ${pts.length} points (${report.history.note}); projection: ${method}; linear scale`)}</text>`);
+  parts.push(`<text x="${M.left}" y="${H - 22}" fill="#6b7280">${esc(`size history: ${pts.length} points, ${report.history.note}`.slice(0, 110))}</text>`);
+  parts.push(`<text x="${M.left}" y="${H - 6}" fill="#6b7280">${esc(`projection: ${method}; linear scales`)}</text>`);
   parts.push("</svg>");
   return parts.join("\n");
 }
