@@ -119,8 +119,9 @@ describe("every CLI failure is `moltsecret: <reason>` + `hint:`, exit 3, no stac
       moltsecret(["dashboards", "push", "--grafana-url", "http://127.0.0.1:9"], { GRAFANA_TOKEN: secret }),
       moltsecret(["alerts", "push", "--grafana-url", "http://127.0.0.1:9", "--token", secret]),
       moltsecret(["cost", "--prometheus-url", notPromUrl], { PROMETHEUS_BEARER_TOKEN: secret }),
+      moltsecret(["migrate", "run", "--to", "libsql://example.turso.io", "--persist-to", "/nonexistent/state"], { TURSO_AUTH_TOKEN: secret }),
     ]);
-    const names = ["CLOUDFLARE_API_TOKEN", "GRAFANA_TOKEN", "--token", "PROMETHEUS_BEARER_TOKEN"];
+    const names = ["CLOUDFLARE_API_TOKEN", "GRAFANA_TOKEN", "--token", "PROMETHEUS_BEARER_TOKEN", "TURSO_AUTH_TOKEN"];
     results.forEach((r, i) => {
       expectUserError(r, new RegExp(`^moltsecret: ${names[i]} contains a line break, which cannot go into an HTTP header \\(value not shown\\)$`));
       expect(r.stderr + r.stdout).not.toContain("sekrit");

@@ -9,6 +9,7 @@ import { EXIT } from "../exit-codes.ts";
 import { renderJson } from "../output/json.ts";
 import { markdownTable } from "../output/markdown.ts";
 import { renderTable } from "../output/table.ts";
+import { checkCredential } from "../io/credentials.ts";
 import { checkOutputFile } from "../io/output-file.ts";
 import { openLocalD1 } from "../sources/local-d1.ts";
 import { readWranglerConfig } from "../sources/wrangler-config.ts";
@@ -104,6 +105,7 @@ function makeRun(ctx: CliContext): Command {
     const chunkRows = parseCount(o.chunkRows, "--chunk-rows");
     if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new UserError(`invalid --chunk-rows ${o.chunkRows}`, { hint: `give a whole number of rows, 1 or more (default ${MIGRATE_COPY_CHUNK.value})` });
     const url = /^[a-z]+:/.test(o.to) ? o.to : `file:${o.to}`;
+    const authToken = checkCredential(ctx.env.LIBSQL_AUTH_TOKEN, "LIBSQL_AUTH_TOKEN") ?? checkCredential(ctx.env.TURSO_AUTH_TOKEN, "TURSO_AUTH_TOKEN");
     const info = await readWranglerConfig(resolve(ctx.cwd, o.config), o.binding);
     const progress = progressFor(ctx, Boolean(o.quiet) || Boolean(o.json));
     progress.step("local D1: starting workerd through wrangler");
@@ -115,7 +117,7 @@ function makeRun(ctx: CliContext): Command {
       progress.step(`libSQL: opening ${redactUrl(url)} and applying migrations`);
       let target;
       try {
-        target = await createLibsqlStore(url, { authToken: ctx.env.LIBSQL_AUTH_TOKEN ?? ctx.env.TURSO_AUTH_TOKEN });
+        target = await createLibsqlStore(url, { authToken });
       } catch (err) {
         throw new UserError(`cannot open libSQL target ${redactUrl(url)}: ${(err as Error).message}`, { hint: "use file:path or libsql://host with LIBSQL_AUTH_TOKEN", cause: err });
       }
