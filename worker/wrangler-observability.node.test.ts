@@ -7,15 +7,18 @@ interface Observability {
   traces?: { enabled?: boolean };
 }
 
-/** wrangler.toml as wrangler itself reads it (top level and every [env.*]). */
-async function readConfig(): Promise<{ top: Record<string, unknown>; envs: Record<string, Record<string, unknown>> }> {
+/** A wrangler config as wrangler itself reads it (top level and every [env.*]). */
+async function readConfig(path: string): Promise<{ top: Record<string, unknown>; envs: Record<string, Record<string, unknown>> }> {
   const { experimental_readRawConfig } = await import("wrangler");
-  const { rawConfig } = experimental_readRawConfig({ config: resolve("wrangler.toml") });
+  const { rawConfig } = experimental_readRawConfig({ config: resolve(path) });
   return { top: rawConfig as Record<string, unknown>, envs: (rawConfig.env ?? {}) as Record<string, Record<string, unknown>> };
 }
 
-it("turns Cloudflare's invocation logs and tracing off in every environment, keeping the Worker's own log lines", async () => {
-  const { top, envs } = await readConfig();
+/** The API, and the Tail Worker, whose input events carry the API's request URLs. */
+const CONFIGS = ["wrangler.toml", "tail/wrangler.toml"];
+
+it.each(CONFIGS)("%s turns Cloudflare's invocation logs and tracing off in every environment, keeping the Worker's own log lines", async (path) => {
+  const { top, envs } = await readConfig(path);
   // [observability] is not inherited by environments: each one must say it again.
   for (const [name, config] of [["top level", top] as const, ...Object.entries(envs)]) {
     const o = config.observability as Observability | undefined;
@@ -26,9 +29,9 @@ it("turns Cloudflare's invocation logs and tracing off in every environment, kee
   }
 });
 
-it("decides workers_dev explicitly (off: the Cache API does nothing on workers.dev) in every environment", async () => {
-  const { top, envs } = await readConfig();
+it.each(CONFIGS)("%s decides workers_dev explicitly (off: the Cache API does nothing on workers.dev) in every environment", async (path) => {
+  const { top, envs } = await readConfig(path);
   expect(top.workers_dev).toBe(false);
-  expect(top.preview_urls).toBe(false);
+  if (path === "wrangler.toml") expect(top.preview_urls).toBe(false);
   for (const [name, config] of Object.entries(envs)) expect(config.workers_dev ?? top.workers_dev, name).toBe(false);
 });
