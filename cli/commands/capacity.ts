@@ -24,7 +24,7 @@ export function makeCapacityCommand(ctx: CliContext): Command {
     .option("--database <name|uuid>", "Cloudflare D1 database (default: database_name of the binding)")
     .option("--count-rows", "Cloudflare source: count rows per table with a query (bills rows read)")
     .option("--script-name <name>", "Cloudflare source: Worker whose invocations give the error rate (default: name in the wrangler config)")
-    .option("--prometheus-url <url>", "Prometheus query API for write p95, write rate and error rate (basic auth: PROMETHEUS_USER/PROMETHEUS_PASSWORD)")
+    .option("--prometheus-url <url>", "Prometheus query API: write p95, write rate, error rate, size projection and 24 h usage, with the alert rules' expressions (auth: PROMETHEUS_USER/PROMETHEUS_PASSWORD or PROMETHEUS_BEARER_TOKEN)")
     .option("--environment <name>", "Prometheus: deployment environment to read (default: the one with the largest database)")
     .option("-w, --warning <[name=]range...>", "override warning thresholds, plugin range format (10, 10:, ~:10, 10:20, @10:20); name defaults to d1_size, e.g. -w 4GB -w write_latency_p95=40ms")
     .option("-c, --critical <[name=]range...>", "override critical thresholds, same format, e.g. -c 6GB")
@@ -41,6 +41,7 @@ export function makeCapacityCommand(ctx: CliContext): Command {
     "moltsecret capacity --prometheus-url https://prometheus-prod-NN-REGION.grafana.net/api/prom",
     "moltsecret capacity --format html -o capacity.html",
     "moltsecret capacity --need multi-region-writes",
+    "moltsecret capacity -q -w 4GB -c 6GB                # Nagios/Icinga check: status line and perfdata first",
   ]));
   cmd.action(async (opts: CapacityOptions & OutputOptions & { quiet?: boolean; warning?: string[]; critical?: string[] }) => {
     const format = resolveFormat(opts);
