@@ -21,7 +21,8 @@ const REGION = /moltsecret_region="(\w+)"/;
 let localRegions: string[] = [];
 
 beforeAll(async () => {
-  p = await startPipeline();
+  // The stand-in's Prometheus evaluates the generated rules every 2 s on what the Worker exports.
+  p = await startPipeline({ ruleInterval: "2s" });
   const drive = newDrive();
   await driveMix(drive, p.workerUrl);
   // One client over the per-IP create limit: 429s and the rate-limited counter.
@@ -54,6 +55,18 @@ describe("live (real Worker): every query returns data from the Grafana Cloud st
   it("the Worker exported metrics, labelled with a region of the document's latency table", () => {
     expect(p.batches.filter((b) => b.signal === "metrics").length).toBeGreaterThan(0);
     expect(localRegions.length).toBeGreaterThan(0);
+  });
+
+  it("evaluates every generated recording and alert rule on the Worker's data without an error", async () => {
+    type Rule = { name: string; health: string; lastError?: string; lastEvaluation: string };
+    let rules: Rule[] = [];
+    await eventually(async () => {
+      const res = await fetch(`${p.promUrl}/api/v1/rules`);
+      rules = ((await res.json()) as { data: { groups: { rules: Rule[] }[] } }).data.groups.flatMap((g) => g.rules);
+      return rules.length > 0 && rules.every((r) => !r.lastEvaluation.startsWith("0001"));
+    }, 30_000, 500);
+    expect(rules.length).toBe(liveQueries().filter((q) => q.where.startsWith("record ") || q.where.startsWith("alert ")).length);
+    expect(rules.filter((r) => r.health !== "ok").map((r) => `${r.name}: ${r.lastError}`)).toEqual([]);
   });
 
   it.each(liveQueries().map((q) => [q.where, q.expr]))("%s", async (_where, expr) => {
