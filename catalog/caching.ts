@@ -30,6 +30,7 @@ export const VIEW_COUNTER = {
   maxIdsPerFlush: q(500, "ids", "Ids per batched UPDATE: keeps the JSON parameter far under D1's 100 KB statement limit and the KV invalidations under 1,000 operations per invocation"),
   knownUnlimitedIds: q(10_000, "ids", "Unlimited-view ids an isolate remembers so their reveals skip the limited-view write attempt: ~0.5 MB of a 128 MB isolate"),
   retryBackoff: q(1000, "ms", "Wait before retrying a failed flush (D1 unavailable); counts stay in DO storage meanwhile"),
+  idPrefixChars: q(8, "characters", "Kept of an id at rest beside its hash, to find it again in D1 after a restart: 48 of its 128 random bits, 80 left to guess"),
 } as const;
 
 /** Cloudflare Workers KV limits that shape the KV layers. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, getTableName, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { D1_LIMITS } from "../../catalog/index.ts";
 import { secrets, type SecretRow } from "../db/schema.ts";
@@ -153,6 +153,17 @@ export class SqlSecretStore implements SecretStore {
 
   async ping(): Promise<void> {
     await this.run("db.ping", "read", { toSQL: () => ({ sql: "select 1", params: [] }) });
+  }
+
+  async idsWithPrefixes(prefixes: readonly string[]): Promise<string[]> {
+    const wanted = [...new Set(prefixes.filter((p) => p.length > 0))];
+    if (wanted.length === 0) return [];
+    // The prefixes drive the loop, each one a range on the primary key: id >= prefix AND id < prefix || char(127)
+    // (127 sorts after every base64url character), so no table scan whatever the table's size.
+    const id = `s."${COLUMNS.id.name}"`;
+    const text = `select ${id} as id from json_each(?) p join "${getTableName(secrets)}" s on ${id} >= p.value and ${id} < p.value || char(127)`;
+    const { rows } = await this.run("secrets.ids_with_prefixes", "read", { toSQL: () => ({ sql: text, params: [JSON.stringify(wanted)] }) });
+    return rows.map((r) => String(r.id));
   }
 
   async scan(afterId: string, limit: number): Promise<SecretRow[]> {

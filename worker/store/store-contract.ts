@@ -144,6 +144,17 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.addViews(new Map(), now);
     });
 
+    it("finds ids again from their prefixes, in one statement, and nothing for unknown prefixes", async () => {
+      const store = await factory.open();
+      const rows = Array.from({ length: 5 }, () => secret(now, { maxViews: null }));
+      for (const s of rows) await store.create(s);
+      // Test ids share a "contract-" head: take enough characters to tell them apart.
+      const prefix = (id: string) => id.slice(0, id.length - 8);
+      const found = await store.idsWithPrefixes([prefix(rows[0]!.id), prefix(rows[3]!.id), prefix(rows[3]!.id), "~~~~~~~~", ""]);
+      expect(found.sort()).toEqual([rows[0]!.id, rows[3]!.id].sort());
+      expect(await store.idsWithPrefixes([])).toEqual([]);
+    });
+
     it("returns the delete token hash of live secrets only, and burns once", async () => {
       const store = await factory.open();
       const s = secret(now, { deleteTokenHash: "f".repeat(64), maxViews: null });

@@ -84,6 +84,11 @@ export interface SecretStore {
   purge(now: number, limit: number): Promise<number>;
   /** Cheap round trip for health checks. */
   ping(): Promise<void>;
+  /**
+   * Ids that start with any of `prefixes`, in one statement (an index range per prefix): for callers that keep only a
+   * short prefix and a hash of an id at rest, never the id itself, and must find it again (the view counters).
+   */
+  idsWithPrefixes(prefixes: readonly string[]): Promise<string[]>;
   /** Raw rows in id order after `afterId`, for copying to another database. */
   scan(afterId: string, limit: number): Promise<SecretRow[]>;
   /** Inserts or replaces raw rows (idempotent, so an interrupted copy can resume). */

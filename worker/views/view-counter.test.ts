@@ -28,8 +28,7 @@ async function revealVia(vars: Env, id: string): Promise<{ status: number; views
 const dump = async (id: string) => {
   const key = await viewCountKey(id);
   const dumped = await runInDurableObject(viewCounterFor(env.VIEW_COUNTER, id), async (_, state) => ({
-    rows: state.storage.sql.exec("SELECT * FROM view_counts").toArray().map((r) => ({ ...(r as Record<string, unknown>), mine: r.key === key })),
-    unsentIds: state.storage.sql.exec("SELECT * FROM unsent_ids").toArray(),
+    rows: state.storage.sql.exec("SELECT * FROM view_tallies").toArray().map((r) => ({ ...(r as Record<string, unknown>), mine: r.key === key })),
     everything: JSON.stringify(
       state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'").toArray()
         .map((t) => state.storage.sql.exec(`SELECT * FROM "${String(t.name)}"`).toArray()),
@@ -37,7 +36,7 @@ const dump = async (id: string) => {
     alarm: await state.storage.getAlarm(),
   }));
   type Row = Record<string, unknown> & { mine: boolean };
-  return dumped as unknown as { rows: Row[]; unsentIds: Record<string, unknown>[]; everything: string; alarm: number | null };
+  return dumped as unknown as { rows: Row[]; everything: string; alarm: number | null };
 };
 
 describe("ViewCounter Durable Object", () => {
@@ -68,21 +67,45 @@ describe("ViewCounter Durable Object", () => {
     expect(await (await call(`/api/secrets/${s.id}`)).json()).toMatchObject({ views: 3 });
   });
 
-  it("keeps ids at rest only as hashes; the raw id (needed for the D1 update) only until its views are flushed", async () => {
+  it("never stores an id: rows are keyed by its hash and keep a short prefix, which finds the id again in D1 after a restart", async () => {
     const vars = { ...env, ...SLOW_FLUSH };
     const s = await createSecret({ maxViews: null });
+    const stub = viewCounterFor(env.VIEW_COUNTER, s.id);
+    // Flush whatever other files left in this shard, so the next flush is ours to observe.
+    await runDurableObjectAlarm(stub);
+    await revealVia(vars, s.id);
     await revealVia(vars, s.id);
     const before = await dump(s.id);
-    expect(before.rows.find((r) => r.mine)).toBeDefined();
-    expect(before.rows.some((r) => Object.values(r).includes(s.id))).toBe(false);
-    // Another file's alarm may have flushed it already; if not, the raw id waits in unsent_ids alone.
-    const pending = before.unsentIds.filter((r) => r.id === s.id);
-    expect(pending.length).toBe(Number(before.rows.find((r) => r.mine)!.unsent) > 0 ? 1 : 0);
-    await runDurableObjectAlarm(viewCounterFor(env.VIEW_COUNTER, s.id));
-    expect(await d1Views(s.id)).toBe(1);
+    expect(before.rows.find((r) => r.mine)).toMatchObject({ prefix: s.id.slice(0, VIEW_COUNTER.idPrefixChars.value), total: 2 });
+    expect(before.everything).not.toContain(s.id);
+    // A restarted object has no id in memory: the flush must find it in D1 from the prefix and the hash.
+    await runInDurableObject(stub, (instance) => void (instance as unknown as { ids: Map<string, string> }).ids.clear());
+    await runDurableObjectAlarm(stub);
+    expect(await d1Views(s.id)).toBe(2);
     const after = await dump(s.id);
-    expect(after.rows.find((r) => r.mine)).toMatchObject({ total: 1, unsent: 0 });
+    expect(after.rows.find((r) => r.mine)).toMatchObject({ total: 2, unsent: 0 });
     expect(after.everything).not.toContain(s.id);
+  });
+
+  it("moves the rows of earlier versions (raw ids in `counts`) to hashed rows once, keeping their unsent views", async () => {
+    const s = await createSecret({ maxViews: null });
+    const stub = env.VIEW_COUNTER.get(env.VIEW_COUNTER.idFromName(`legacy-test-${crypto.randomUUID()}`));
+    const now = Date.now();
+    const tables = await runInDurableObject(stub, async (instance, state) => {
+      state.storage.sql.exec(
+        "CREATE TABLE counts (id TEXT PRIMARY KEY, total INTEGER NOT NULL, unsent INTEGER NOT NULL, last_seen INTEGER NOT NULL, expires_at INTEGER NOT NULL, invalidated_at INTEGER NOT NULL DEFAULT 0, flush_ms INTEGER NOT NULL)",
+      );
+      state.storage.sql.exec("INSERT INTO counts VALUES (?, 2, 2, ?, ?, 0, 100)", s.id, now, now + 3_600_000);
+      await (instance as unknown as { moveEarlierTables(): Promise<void> }).moveEarlierTables();
+      await state.storage.setAlarm(Date.now());
+      return state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table'").toArray().map((t) => String(t.name));
+    });
+    expect(tables).not.toContain("counts");
+    const dumped = await runInDurableObject(stub, (_, state) => JSON.stringify(state.storage.sql.exec("SELECT * FROM view_tallies").toArray()));
+    expect(dumped).not.toContain(s.id);
+    expect(dumped).toContain(await viewCountKey(s.id));
+    await runDurableObjectAlarm(stub);
+    expect(await d1Views(s.id)).toBe(2);
   });
 
   it("a flush drops the KV query-cache entry of the ids it wrote", async () => {
@@ -125,7 +148,7 @@ describe("ViewCounter Durable Object", () => {
     await runDurableObjectAlarm(stub);
     const idle = Date.now() - VIEW_COUNTER.idleRetention.value * 1000 - 1;
     const key = await viewCountKey(s.id);
-    await runInDurableObject(stub, (_, state) => void state.storage.sql.exec("UPDATE view_counts SET last_seen = ? WHERE key = ?", idle, key));
+    await runInDurableObject(stub, (_, state) => void state.storage.sql.exec("UPDATE view_tallies SET last_seen = ? WHERE key = ?", idle, key));
     await runInDurableObject(stub, (_, state) => state.storage.setAlarm(Date.now()));
     await runDurableObjectAlarm(stub);
     const { rows, alarm } = await dump(s.id);
