@@ -17,6 +17,15 @@ export const QUERY_CACHE_TTL = q(30, "s", `${DOC} Rec. 2: cache hot queries in K
 /** The last flags read from KV are also kept this long in the location's Cache API, for isolates that start while KV fails. */
 export const FLAG_FALLBACK_MAX_AGE = q(86_400, "s", "A day: an isolate that starts during a KV outage keeps the incident's flags (e.g. createDisabled) instead of the defaults");
 
+/**
+ * Recommendation 5, "Smart KV Usage": a secret's metadata goes into KV only while it is hot (KV_HOT_READS_PER_MINUTE),
+ * counted per location (worker/cache/read-heat.ts).
+ */
+export const KV_HOT = {
+  window: q(60, "s", `${DOC} Rec. 5 states heat per minute: reads are counted in fixed one-minute windows, the previous window weighted by the share of it still inside the last minute`),
+  isolateIds: q(10_000, "ids", "Ids whose reads an isolate counts in memory (exact for its own reads); beyond this it starts over: ~1 MB of a 128 MB isolate"),
+} as const;
+
 /** Feature flags from KV are cached in the isolate this long. */
 export const FLAG_CACHE_TTL = q(10, "s", "Flags change rarely; an operator waits at most this long for a flip to apply per isolate");
 

@@ -127,6 +127,11 @@ export const METRICS = {
     attributes: [],
     merge: "max",
   }),
+  kvWrites: m({
+    name: "moltsecret.cache.kv_writes", kind: "counter", unit: "{write}",
+    description: "Billed KV writes of the metadata query cache, by action: promote (a hot secret's metadata stored) or invalidate (deleted after a write)",
+    attributes: [ATTR.action],
+  }),
   cacheLookups: m({ name: "moltsecret.cache.lookups", kind: "counter", unit: "{lookup}", description: "Cache lookups by layer and result (hit/miss)", attributes: [ATTR.cacheLayer, ATTR.cacheResult] }),
   telemetryExports: m({ name: "moltsecret.telemetry.exports", kind: "counter", unit: "{export}", description: "OTLP export attempts by signal and outcome (exported/failed/dropped)", attributes: [ATTR.signal, ATTR.outcome] }),
   telemetryItems: m({ name: "moltsecret.telemetry.items", kind: "counter", unit: "{item}", description: "Telemetry items (log records, spans) by signal and outcome (exported/failed/dropped)", attributes: [ATTR.signal, ATTR.outcome] }),

@@ -31,6 +31,8 @@ export const LABEL_VALUES = {
   d1OperationType: { read: "read", write: "write" },
   cacheResult: { hit: "hit", miss: "miss" },
   telemetryOutcome: { exported: "exported", failed: "failed", dropped: "dropped" },
+  /** moltsecret.action values of METRICS.kvWrites: each one is a billed KV write. */
+  kvWriteAction: { promote: "promote", invalidate: "invalidate" },
   /** cache.layer value of KV lookups: each one is a billed KV read. */
   cacheLayerKv: "kv",
 } as const;

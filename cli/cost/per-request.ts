@@ -19,9 +19,10 @@ export async function resolvePerRequest(flags: Partial<PerRequest>, prom: Promet
   const provenance = Object.fromEntries(PER_REQUEST_KEYS.map((k) => [k, "default"])) as Record<keyof PerRequest, Provenance>;
   const reasons = Object.fromEntries(PER_REQUEST_KEYS.map((k) => [k, COST_ASSUMPTIONS[k].reason])) as Record<keyof PerRequest, string>;
   if (prom) {
-    const [requests, rowsRead, rowsWritten, kv, cpuSum, cpuCount] = await Promise.all([
+    const [requests, rowsRead, rowsWritten, kv, cpuSum, cpuCount, kvWrites] = await Promise.all([
       instantQuery(prom, QUERIES.requests(window)), instantQuery(prom, QUERIES.rowsRead(window)), instantQuery(prom, QUERIES.rowsWritten(window)),
       instantQuery(prom, QUERIES.kvLookups(window)), instantQuery(prom, QUERIES.cpuMsSum(window)), instantQuery(prom, QUERIES.cpuMsCount(window)),
+      instantQuery(prom, QUERIES.kvWrites(window)),
     ]);
     const set = (k: keyof PerRequest, v: number | null, why: string) => {
       if (v === null || !Number.isFinite(v)) return;
@@ -33,6 +34,8 @@ export async function resolvePerRequest(flags: Partial<PerRequest>, prom: Promet
       set("d1RowsRead", rowsRead === null ? null : rowsRead / requests, `measured over ${window}: ${QUERIES.rowsRead(window)} / requests`);
       set("d1RowsWritten", rowsWritten === null ? null : rowsWritten / requests, `measured over ${window}: ${QUERIES.rowsWritten(window)} / requests`);
       set("kvReads", kv === null ? null : kv / requests, `measured over ${window}: KV cache lookups / requests`);
+      // The hot-data promotion rate (and invalidations), as the Worker counted them.
+      set("kvWrites", kvWrites === null ? null : kvWrites / requests, `measured over ${window}: query-cache KV writes (promotions + invalidations) / requests`);
     }
     if (cpuSum !== null && cpuCount && cpuCount > 0) set("cpuMs", cpuSum / cpuCount, `measured over ${window}: mean Worker CPU time (Tail Worker)`);
   }

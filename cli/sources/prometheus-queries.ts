@@ -46,6 +46,8 @@ export const QUERIES = {
   rowsRead: (w: string) => overall(METRICS.d1RowsRead, w),
   rowsWritten: (w: string) => overall(METRICS.d1RowsWritten, w),
   kvLookups: (w: string) => overall(METRICS.cacheLookups, w, [eq(ATTR.cacheLayer, LABEL_VALUES.cacheLayerKv)]),
+  /** KV writes of the query cache: hot-data promotions and invalidations (worker/cache/). */
+  kvWrites: (w: string) => overall(METRICS.kvWrites, w),
   cpuMsSum: (w: string) => overall(METRICS.workerCpuTime, w, [], "_sum"),
   cpuMsCount: (w: string) => overall(METRICS.workerCpuTime, w, [], "_count"),
   /** The database size now, for `cost`'s storage line. */

@@ -60,6 +60,11 @@ export const COST_TERMS: readonly CostTerm[] = [
     expr: (s) => overage(monthly(sumRate(METRICS.cacheLookups, narrow(costScope(s), { matchers: [eq(ATTR.cacheLayer, LABEL_VALUES.cacheLayerKv)] }))), PRICES.kvIncludedReadsMonthly, PRICES.kvReadsPerMillion),
     reason: `${PRICES.kvReadsPerMillion.reason}; ${PRICES.kvIncludedReadsMonthly.reason}; every KV cache lookup is a billed read`,
   },
+  {
+    key: "kv-writes", title: "KV writes",
+    expr: (s) => overage(monthly(sumRate(METRICS.kvWrites, costScope(s))), PRICES.kvIncludedWritesMonthly, PRICES.kvWritesPerMillion),
+    reason: `${PRICES.kvWritesPerMillion.reason}; ${PRICES.kvIncludedWritesMonthly.reason}; the query cache's hot-data promotions and invalidations, as measured`,
+  },
 ];
 
 /** Requests per month at the current rate. */

@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { EDGE_CACHE } from "../../catalog/index.ts";
+import { EDGE_CACHE, KV_HOT_READS_PER_MINUTE } from "../../catalog/index.ts";
 import { call, createSecret, expectError, ORIGIN, reveal } from "../test/client.ts";
 import { bounded, waitFor } from "../test/load.ts";
 import { envWithFlags, observedApp } from "../test/observed-app.ts";
@@ -32,10 +32,12 @@ async function thousandGets(flags: Record<string, unknown>) {
 }
 
 describe("layer 1 + 3: metadata GETs", () => {
-  it(`${GETS} GETs of one secret, ${CONCURRENCY} at a time from cold, cost at most one D1 read per concurrent request with caching on`, async () => {
+  // KV holds hot secrets only (KV for hot data only): until its edge entry lands, a secret's first reads are cold and
+  // go to D1 without filling KV, and the first hot round misses KV together: two rounds of concurrent misses at most.
+  it(`${GETS} GETs of one secret, ${CONCURRENCY} at a time from cold, cost at most two D1 reads per concurrent request with caching on`, async () => {
     const { d1Reads, edge } = await thousandGets({});
     expect(d1Reads).toBeGreaterThanOrEqual(1);
-    expect(d1Reads).toBeLessThanOrEqual(CONCURRENCY);
+    expect(d1Reads).toBeLessThanOrEqual(2 * CONCURRENCY);
     expect(edge?.status).toBe(200);
   }, 120_000);
 
@@ -109,8 +111,13 @@ describe("layer 1 + 3: metadata GETs", () => {
 });
 
 describe("invalidation in this location", () => {
-  /** GETs the metadata through the real Worker and waits until both caches hold it. */
+  /**
+   * GETs the metadata through the real Worker until it is hot (KV holds hot secrets only), then once more past the edge
+   * cache so KV is filled, and waits until both caches hold it.
+   */
   async function warm(id: string): Promise<void> {
+    for (let i = 0; i <= KV_HOT_READS_PER_MINUTE.value; i++) expect((await call(`/api/secrets/${id}`)).status).toBe(200);
+    await caches.default.delete(edgeCacheKey(id));
     expect((await call(`/api/secrets/${id}`)).status).toBe(200);
     await waitFor(async () => (await edgeEntry(id)) !== undefined && (await kvEntry(id)) !== null, 5_000);
   }

@@ -14,12 +14,12 @@ const TTL_MS = FLAG_CACHE_TTL.value * 1000;
 describe("parseFlags", () => {
   it("defaults everything on (caching) and off (createDisabled) when the key is absent", () => {
     expect(parseFlags(null)).toEqual(DEFAULT_FLAGS);
-    expect(DEFAULT_FLAGS).toEqual({ createDisabled: false, edgeCacheDisabled: false, queryCacheDisabled: false, writeBehindDisabled: false });
+    expect(DEFAULT_FLAGS).toEqual({ createDisabled: false, edgeCacheDisabled: false, queryCacheDisabled: false, queryCacheEveryRead: false, writeBehindDisabled: false });
   });
 
   it("reads each flag, and cachingDisabled switches all three caching layers off", () => {
     expect(parseFlags('{"createDisabled":true,"queryCacheDisabled":true}')).toEqual({ ...DEFAULT_FLAGS, createDisabled: true, queryCacheDisabled: true });
-    expect(parseFlags('{"cachingDisabled":true}')).toEqual({ createDisabled: false, edgeCacheDisabled: true, queryCacheDisabled: true, writeBehindDisabled: true });
+    expect(parseFlags('{"cachingDisabled":true}')).toEqual({ createDisabled: false, edgeCacheDisabled: true, queryCacheDisabled: true, queryCacheEveryRead: false, writeBehindDisabled: true });
   });
 
   it("ignores unknown fields and wrong types with a warning, and survives bad JSON", () => {

@@ -13,6 +13,8 @@ export interface Flags {
   edgeCacheDisabled: boolean;
   /** Layer 3 off: metadata GETs neither read nor fill the KV query cache. */
   queryCacheDisabled: boolean;
+  /** Layer 3 promotes every read into KV, hot or not (the layer before "KV for hot data only"; for comparison). */
+  queryCacheEveryRead: boolean;
   /** Unlimited-view reveals count atomically in D1 (one write each) instead of in the view-counter DOs. */
   writeBehindDisabled: boolean;
 }
@@ -21,6 +23,7 @@ export const DEFAULT_FLAGS: Readonly<Flags> = Object.freeze({
   createDisabled: false,
   edgeCacheDisabled: false,
   queryCacheDisabled: false,
+  queryCacheEveryRead: false,
   writeBehindDisabled: false,
 });
 

@@ -1,4 +1,4 @@
 export { DEFAULT_FLAGS, FlagCache, isolateFlags, parseFlags, type Flags } from "./flags.ts";
 export { EDGE_CACHE_ORIGIN, edgeCache, edgeCacheKey, knownMissing, purgeEdgeCache, rememberMissing } from "./edge-cache.ts";
 export { cachedMetadata, invalidateQueryCache, queryCacheKey } from "./query-cache.ts";
-export { invalidateSecret, metadataOf } from "./secret-cache.ts";
+export { countReads, invalidateSecret, metadataOf } from "./secret-cache.ts";

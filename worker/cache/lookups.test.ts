@@ -1,5 +1,4 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { ATTR, CACHE_LAYERS, METRICS } from "../../catalog/index.ts";
 import { createApp } from "../app.ts";
@@ -8,9 +7,11 @@ import { exportFleet } from "../telemetry/test/fleet.ts";
 import { captured, decodeBody } from "../telemetry/test/receiver.ts";
 import { telemetryEnv } from "../telemetry/test/telemetry-env.ts";
 import { createSecret, ORIGIN } from "../test/client.ts";
+import { envWithFlags } from "../test/observed-app.ts";
 
 it("every layer's hits and misses reach the OTLP export as moltsecret.cache.lookups by cache.layer and cache.result", async () => {
-  const vars = { ...env, ...telemetryEnv({ OTEL_SERVICE_NAME: `cache-lookups-${crypto.randomUUID()}` }) } as Env;
+  // KV is read for hot secrets only; promoting every read puts a KV lookup into two GETs.
+  const vars = { ...(await envWithFlags({ queryCacheEveryRead: true })), ...telemetryEnv({ OTEL_SERVICE_NAME: `cache-lookups-${crypto.randomUUID()}` }) } as Env;
   const app = createApp({ use: [telemetryMiddleware()] });
   const s = await createSecret({ maxViews: null });
   for (let i = 0; i < 2; i++) {

@@ -1,13 +1,53 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
+import { SECRET_ID_PATTERN } from "../http/tokens.ts";
 import type { SecretMetadata } from "../store/store.ts";
 import { purgeEdgeCache } from "./edge-cache.ts";
 import { cachedMetadata, invalidateQueryCache } from "./query-cache.ts";
+import { IsolateReadCounts, isHot, locationReadRate, readHeatHash, recordLocationRead } from "./read-heat.ts";
+import { waitUntilOf } from "./wait-until.ts";
 
-/** A secret's metadata through the KV query cache, or straight from the store when the flag switches it off. */
-export function metadataOf(c: Context<AppEnv>, id: string, now: number): Promise<SecretMetadata | null> {
-  if (c.var.flags.queryCacheDisabled) return c.var.store.getMetadata(id, now);
-  return cachedMetadata(c.env.KV, c.var.store, id, now, { ttlMs: c.var.config.caching.queryCacheTtlMs });
+const isolateReads = new IsolateReadCounts();
+
+/** What countReads() learnt about the request's secret, for metadataOf() on an edge miss. */
+const heatOf = new WeakMap<Request, { hash: string; isolateRate: number }>();
+
+/**
+ * Counts every metadata GET (edge hits included: heat is reads, not misses), before the edge cache answers. The
+ * isolate counts at once; this location's Cache API counter is bumped after the response, in waitUntil.
+ */
+export function countReads(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const id = c.req.param("id") ?? "";
+    if (c.var.flags.queryCacheDisabled || c.var.flags.queryCacheEveryRead || !SECRET_ID_PATTERN.test(id)) return next();
+    const now = Date.now();
+    const hash = await readHeatHash(id);
+    // On Cloudflare an isolate serves one location; keyed by host too, one that serves several (locally: the bench's
+    // simulated locations) still counts each apart, like the Cache API does.
+    heatOf.set(c.req.raw, { hash, isolateRate: isolateReads.add(`${new URL(c.req.url).host}/${hash}`, now) });
+    await next();
+    const record = recordLocationRead(hash, now);
+    const waitUntil = waitUntilOf(c);
+    if (waitUntil) waitUntil(record);
+    else await record;
+  };
+}
+
+/**
+ * A secret's metadata on an edge miss. Hot (more than KV_HOT_READS_PER_MINUTE in this isolate or this location): through
+ * the KV query cache, which it fills. Cold: straight from D1, no KV read and no KV write. The flags switch KV off
+ * (queryCacheDisabled) or back to promoting every read (queryCacheEveryRead, the layer as it was, for comparison).
+ */
+export async function metadataOf(c: Context<AppEnv>, id: string, now: number): Promise<SecretMetadata | null> {
+  const { flags, store, config } = c.var;
+  if (flags.queryCacheDisabled) return store.getMetadata(id, now);
+  if (!flags.queryCacheEveryRead) {
+    const heat = heatOf.get(c.req.raw) ?? { hash: await readHeatHash(id), isolateRate: 0 };
+    // This read is counted in the isolate already, not yet in the location.
+    const hot = isHot(heat.isolateRate) || isHot((await locationReadRate(heat.hash, now)) + 1);
+    if (!hot) return store.getMetadata(id, now);
+  }
+  return cachedMetadata(c.env.KV, store, id, now, { ttlMs: config.caching.queryCacheTtlMs });
 }
 
 /**

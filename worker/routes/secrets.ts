@@ -1,6 +1,6 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { edgeCache, invalidateSecret, knownMissing, metadataOf, rememberMissing } from "../cache/index.ts";
+import { countReads, edgeCache, invalidateSecret, knownMissing, metadataOf, rememberMissing } from "../cache/index.ts";
 import { ApiError, errorResponse, notFound } from "../http/errors.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { SECRET_ID_PATTERN, constantTimeEqual, newDeleteToken, newSecretId, sha256Hex } from "../http/tokens.ts";
@@ -50,7 +50,7 @@ export const secretRoutes = new Hono<AppEnv>()
     return c.json({ id, expiresAt: iso(expiresAt), maxViews, deleteToken }, 201, { ...NO_STORE, Location: `/api/secrets/${id}` });
   })
   // The limit comes after the edge cache: a hit costs no D1, KV or Durable Object request, a miss costs all three.
-  .get("/:id", edgeCache(), rateLimit("read"), async (c) => {
+  .get("/:id", countReads(), edgeCache(), rateLimit("read"), async (c) => {
     const now = Date.now();
     const meta = await metadataOf(c, secretId(c.req.param("id")), now);
     if (!meta) throw notFound();

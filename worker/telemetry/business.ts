@@ -20,3 +20,8 @@ export const recordRateLimited = (action: string): void => {
 export const recordCacheLookup = (layer: string, result: "hit" | "miss"): void => {
   activePipeline()?.instruments.cacheLookups.add(1, { [ATTR.cacheLayer]: layer, [ATTR.cacheResult]: result });
 };
+
+/** One billed KV write of the query cache: "promote" (a hot secret stored) or "invalidate" (deleted after a write). */
+export const recordKvWrite = (action: "promote" | "invalidate"): void => {
+  activePipeline()?.instruments.kvWrites.add(1, { [ATTR.action]: action });
+};
