@@ -9,3 +9,4 @@ export * from "./metrics.ts";
 export * from "./capacity.ts";
 export * from "./telemetry.ts";
 export * from "./observability.ts";
+export * from "./uptime.ts";

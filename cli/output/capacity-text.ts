@@ -1,4 +1,5 @@
 import type { ChalkInstance } from "chalk";
+import { UPTIME } from "../../catalog/index.ts";
 import type { CapacityReport } from "../capacity/report.ts";
 import { paintStatus } from "./color.ts";
 import { costLines, databaseLines, noteLines, projectionLines, TRIGGER_HEADERS, triggerCells, usageLines } from "./capacity-rows.ts";
@@ -31,5 +32,6 @@ export function renderCapacityText(r: CapacityReport, c: ChalkInstance): string 
   out.push("", c.bold("This month's cost at current usage"));
   for (const l of costLines(r)) out.push(`  ${l}`);
   out.push(`  ${c.gray(r.cost.note)}`);
+  out.push("", `${c.bold("Uptime")}: moltsecret uptime status (external probes of ${UPTIME.healthPath}; runbook alerts/runbooks/uptime.md)`);
   return `${out.join("\n")}\n`;
 }
