@@ -10,3 +10,4 @@ export * from "./capacity.ts";
 export * from "./telemetry.ts";
 export * from "./observability.ts";
 export * from "./uptime.ts";
+export * from "./placement.ts";

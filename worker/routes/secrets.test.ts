@@ -1,7 +1,9 @@
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { EDGE_CACHE, MAX_VIEWS, SECRET_TTL } from "../../catalog/index.ts";
-import { call, createSecret, expectError, postJson, reveal, setExpiresAt } from "../test/client.ts";
+import { call, createSecret, expectError, ORIGIN, postJson, reveal, setExpiresAt } from "../test/client.ts";
+import { observedApp } from "../test/observed-app.ts";
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -162,6 +164,14 @@ describe("DELETE /api/secrets/:id", () => {
       await expectError(await call(`/api/secrets/${s.id}`, { method: "DELETE", headers: { "X-Delete-Token": token } }), 403, "forbidden");
     }
     expect((await call(`/api/secrets/${s.id}`)).status).toBe(200);
+  });
+
+  it("checks the token and burns in one D1 round trip (a delete from far away crosses to the primary once)", async () => {
+    const s = await createSecret({ maxViews: null });
+    const { app, queries } = observedApp();
+    const res = await app.request(`${ORIGIN}/api/secrets/${s.id}`, { method: "DELETE", headers: { "X-Delete-Token": s.deleteToken } }, env, createExecutionContext());
+    expect(res.status).toBe(204);
+    expect(queries.map((q) => [q.operation, q.statements])).toEqual([["write", 2]]);
   });
 
   it("is 400 without the X-Delete-Token header and 404 for unknown secrets", async () => {

@@ -141,6 +141,15 @@ export class SqlSecretStore implements SecretStore {
     return changes > 0;
   }
 
+  async burnWithToken(id: string, deleteTokenHash: string, now: number): Promise<"burned" | "forbidden" | "not_found"> {
+    // One transaction: the SELECT sees the row before the conditional UPDATE, so a wrong token reads as forbidden.
+    const exists = this.db.select({ id: secrets.id }).from(secrets).where(live(id, now));
+    const burn = this.db.update(secrets).set({ ciphertext: null, burnedAt: now }).where(and(live(id, now), eq(secrets.deleteTokenHash, deleteTokenHash)));
+    const [found, burned] = await this.batch("secrets.burn_with_token", "write", [exists, burn]);
+    if ((burned?.changes ?? 0) > 0) return "burned";
+    return (found?.rows.length ?? 0) > 0 ? "forbidden" : "not_found";
+  }
+
   async purge(now: number, limit: number): Promise<number> {
     const doomed = this.db
       .select({ id: secrets.id })

@@ -169,6 +169,21 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.reveal(s.id, now)).toBeNull();
     });
 
+    it("burns with the right delete token hash only, in one round trip, and tells a wrong token from a gone secret", async () => {
+      const store = await factory.open();
+      const s = secret(now, { deleteTokenHash: "a".repeat(64), maxViews: null });
+      await store.create(s);
+      expect(await store.burnWithToken(s.id, "b".repeat(64), now)).toBe("forbidden");
+      expect(await store.getMetadata(s.id, now)).not.toBeNull();
+      expect(await store.burnWithToken(s.id, "a".repeat(64), now)).toBe("burned");
+      expect(await store.getMetadata(s.id, now)).toBeNull();
+      expect(await store.burnWithToken(s.id, "a".repeat(64), now)).toBe("not_found");
+      expect(await store.burnWithToken(newId(), "a".repeat(64), now)).toBe("not_found");
+      const expired = secret(now, { deleteTokenHash: "c".repeat(64), expiresAt: now + 1 });
+      await store.create(expired);
+      expect(await store.burnWithToken(expired.id, "c".repeat(64), now + 2)).toBe("not_found");
+    });
+
     it("purges expired and burned rows in bounded chunks and keeps live ones", async () => {
       const store = await factory.open();
       const later = now + 10 * HOUR;

@@ -80,6 +80,11 @@ export interface SecretStore {
   getDeleteTokenHash(id: string, now: number): Promise<string | null>;
   /** Burns a live secret; false when it was already gone. */
   burn(id: string, now: number): Promise<boolean>;
+  /**
+   * Burns a live secret if `deleteTokenHash` is its delete token's hash, in one round trip (a delete from far away
+   * crosses to the primary once): "burned", "forbidden" (live, other token; left alone) or "not_found".
+   */
+  burnWithToken(id: string, deleteTokenHash: string, now: number): Promise<"burned" | "forbidden" | "not_found">;
   /** Deletes up to `limit` expired or burned rows; returns how many went. */
   purge(now: number, limit: number): Promise<number>;
   /** Cheap round trip for health checks. */
