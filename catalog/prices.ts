@@ -37,6 +37,9 @@ export const PRICES = {
   doDurationPerMillionGbS: q(12.5, "USD/M GB-s", `${CF}: $12.50 per million GB-s of Durable Object duration (128 MB per active object)`),
   doRowsReadPerMillion: q(0.001, "USD/M rows read", `${CF}: $0.001 per additional million Durable Object rows read (25B included)`),
 
+  workersLogsIncludedMonthly: q(20_000_000, "log events/month", `${CF}: Workers Logs, 20M log events per month included`),
+  workersLogsPerMillion: q(0.6, "USD/M log events", `${CF}: Workers Logs, $0.60 per additional million log events`),
+
   cacheApiReads: q(0, "USD/M reads", `${DOC} Rec. 2: Cache API read cost is free`),
 } as const;
 

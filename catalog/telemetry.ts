@@ -22,5 +22,6 @@ export const TELEMETRY = {
   maxSeriesPerHandoff: q(5_000, "series", "Points per hand-off (about 1.5 MB of RPC); the rest wait for the next one, nothing is lost"),
   handoffDedupRetention: q(86_400_000, "ms", "How long the aggregator remembers an isolate's last applied hand-off sequence after its last hand-off: far beyond an isolate's retry window"),
   seriesIdleRetention: q(3_600_000, "ms", "A series the aggregator got no hand-off for in this long stops being exported (it stops costing an active series); if it comes back it starts again from 0, a counter reset rate() handles"),
+  consoleMinStatus: q(500, "status", "With telemetry on, only responses at or above this status also get a console line (Workers Logs); the OTLP log record already carries every request, and a console line per request costs Worker CPU (bench: profile) and a Workers Logs event. LOG_REQUESTS_TO_CONSOLE=all restores one per request"),
   hllPrecision: q(14, "bits", "HyperLogLog with 2^14 registers: 16 KiB per day, standard error 1.04/sqrt(16384) = 0.81%"),
 } as const;

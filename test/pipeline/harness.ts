@@ -181,6 +181,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint ?? receiver.url,
       OTEL_METRIC_EXPORT_INTERVAL: String(options.exportIntervalMs ?? 1000),
       OTEL_TRACES_SAMPLER_ARG: options.sampleRatio ?? "1",
+      // The pipeline tests read every request's console line (durations, leak scan); production writes only failures'.
+      LOG_REQUESTS_TO_CONSOLE: "all",
       ENVIRONMENT: "pipeline-test",
       ...options.vars,
     };

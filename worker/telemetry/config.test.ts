@@ -19,6 +19,15 @@ describe("parseTelemetryConfig", () => {
     expect(parseTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://x", OTEL_TRACES_EXPORTER: "none" })!.tracesEnabled).toBe(false);
   });
 
+  it("writes console lines for server errors only unless LOG_REQUESTS_TO_CONSOLE says otherwise", () => {
+    const minStatus = (v?: string) => parseTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://x", LOG_REQUESTS_TO_CONSOLE: v })!.consoleMinStatus;
+    expect(minStatus()).toBe(TELEMETRY.consoleMinStatus.value);
+    expect(minStatus("bogus")).toBe(TELEMETRY.consoleMinStatus.value);
+    expect(minStatus("all")).toBe(0);
+    expect(minStatus(" ALL ")).toBe(0);
+    expect(minStatus("none")).toBe(Infinity);
+  });
+
   it("reads interval and sampling ratio, clamping nonsense", () => {
     const c = parseTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://x", OTEL_METRIC_EXPORT_INTERVAL: "5000", OTEL_TRACES_SAMPLER_ARG: "0.25", OTEL_SERVICE_NAME: "svc" })!;
     expect([c.exportIntervalMs, c.traceSampleRatio, c.serviceName]).toEqual([5000, 0.25, "svc"]);

@@ -10,6 +10,8 @@ export interface TelemetryEnv {
   /** "none" turns traces off (metrics and logs stay on), as in the OTel spec. */
   OTEL_TRACES_EXPORTER?: string;
   ENVIRONMENT?: string;
+  /** "all": a console line per request; "errors" (default): only status >= TELEMETRY.consoleMinStatus; "none". */
+  LOG_REQUESTS_TO_CONSOLE?: string;
 }
 
 export interface TelemetryConfig {
@@ -25,6 +27,8 @@ export interface TelemetryConfig {
   traceSampleRatio: number;
   /** False with OTEL_TRACES_EXPORTER=none: the fetch handler is not wrapped by otel-cf-workers at all. */
   tracesEnabled: boolean;
+  /** Requests answered with a status at or above this also write their record to the console (Infinity: none). */
+  consoleMinStatus: number;
 }
 
 /**
@@ -53,6 +57,8 @@ const finiteOr = (raw: string | undefined, fallback: number): number => {
   return Number.isFinite(n) ? n : fallback;
 };
 
+const CONSOLE_MIN_STATUS: Record<string, number> = { all: 0, errors: TELEMETRY.consoleMinStatus.value, none: Infinity };
+
 /** Null means telemetry is off: no instruments, no buffers, no network calls. */
 export function parseTelemetryConfig(env: TelemetryEnv): TelemetryConfig | null {
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
@@ -67,8 +73,6 @@ export function parseTelemetryConfig(env: TelemetryEnv): TelemetryConfig | null 
     flushHookTimeoutMs: TELEMETRY.flushHookTimeout.value,
     traceSampleRatio: Math.min(1, Math.max(0, finiteOr(env.OTEL_TRACES_SAMPLER_ARG, TELEMETRY.traceSampleRatio.value))),
     tracesEnabled: env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() !== "none",
+    consoleMinStatus: CONSOLE_MIN_STATUS[env.LOG_REQUESTS_TO_CONSOLE?.trim().toLowerCase() ?? ""] ?? TELEMETRY.consoleMinStatus.value,
   };
 }
-
-/** Two configs that would export differently get different per-isolate pipelines. */
-export const configKey = (c: TelemetryConfig): string => JSON.stringify(c);

@@ -49,7 +49,7 @@ afterEach(() => setReceiverMode("ok"));
 
 describe("telemetryMiddleware + instrumentWorker", () => {
   it("records route templates, never paths, ids or IPs, in metrics, logs, spans and console lines", async () => {
-    const e = { ...env, ...telemetryEnv({ OTEL_SERVICE_NAME: "mw-test-1" }) } as TelemetryEnv;
+    const e = { ...env, ...telemetryEnv({ OTEL_SERVICE_NAME: "mw-test-1", LOG_REQUESTS_TO_CONSOLE: "all" }) } as TelemetryEnv;
     const handler = instrumentWorker({ fetch: makeApp().fetch });
     const { next } = await captured();
     const lines: string[] = [];
@@ -83,6 +83,28 @@ describe("telemetryMiddleware + instrumentWorker", () => {
     expect(errorLine["exception.stacktrace"]).toContain("Error: exploded while reading [redacted] for [redacted]");
     expect(JSON.parse(lines.find((l) => l.includes("(unmatched)"))!).level).toBe("warn");
     expect(traceProcessor.openTraces).toBe(0);
+  });
+
+  it("by default writes a console line only for server errors, while every request still leaves as an OTLP log record", async () => {
+    const e = { ...env, ...telemetryEnv({ OTEL_SERVICE_NAME: "mw-test-console" }) } as TelemetryEnv;
+    const handler = instrumentWorker({ fetch: makeApp().fetch });
+    const { next } = await captured();
+    const lines: string[] = [];
+    const original = console.log;
+    console.log = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
+    try {
+      expect((await call(handler, e, `/api/secrets/${SECRET_ID}`)).status).toBe(200);
+      expect((await call(handler, e, `/nope/${SECRET_ID}`)).status).toBe(404);
+      expect((await call(handler, e, `/boom/${SECRET_ID}`)).status).toBe(500);
+    } finally {
+      console.log = original;
+    }
+    const requestLines = lines.filter((l) => l.includes('"http.route"'));
+    expect(requestLines).toHaveLength(1);
+    expect(JSON.parse(requestLines[0]!)["http.response.status_code"]).toBe(500);
+    await getPipeline(e)!.flush();
+    const logs = (await captured(next)).batches.filter((b) => b.signal === "logs" && decodeBody(b).includes("mw-test-console"));
+    expect(logs.reduce((n, b) => n + b.items, 0)).toBe(3);
   });
 
   it("hands the app the very env it was given, traced or not: otel-cf-workers never proxies the bindings", async () => {

@@ -76,7 +76,8 @@ export function telemetryMiddleware<H extends { Bindings: TelemetryEnv & UniqueU
         pipeline.instruments.httpServerDuration.record(facts.durationMs / 1000, metricAttributes(facts));
         const entry = requestLogEntry({ ...facts, ...ids });
         pipeline.pushLog(entry);
-        console.log(consoleLine(entry));
+        // Every record leaves over OTLP; the console (Workers Logs) gets the failures, so they survive an OTLP outage.
+        if (facts.status >= pipeline.config.consoleMinStatus) console.log(consoleLine(entry));
         const ctx = executionCtx(c);
         if (ctx) {
           ctx.waitUntil(noteUser(pipeline, c.env.UNIQUE_USERS, c.req.header("cf-connecting-ip") ?? null));

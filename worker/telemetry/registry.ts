@@ -12,6 +12,7 @@ const rawKey = (env: TelemetryEnv, serviceName: string | undefined): string =>
     env.OTEL_METRIC_EXPORT_INTERVAL,
     env.OTEL_TRACES_SAMPLER_ARG,
     env.OTEL_TRACES_EXPORTER,
+    env.LOG_REQUESTS_TO_CONSOLE,
     env.ENVIRONMENT,
     serviceName,
   ].join("\u0000");
