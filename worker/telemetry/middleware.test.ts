@@ -47,22 +47,30 @@ async function call(handler: ExportedHandler<TelemetryEnv>, e: TelemetryEnv, pat
 
 afterEach(() => setReceiverMode("ok"));
 
+/** The console.log lines written while `run` runs. */
+async function consoleLinesOf(run: () => Promise<void>): Promise<string[]> {
+  const lines: string[] = [];
+  const original = console.log;
+  console.log = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
+  try {
+    await run();
+  } finally {
+    console.log = original;
+  }
+  return lines;
+}
+
 describe("telemetryMiddleware + instrumentWorker", () => {
   it("records route templates, never paths, ids or IPs, in metrics, logs, spans and console lines", async () => {
     const e = { ...env, ...telemetryEnv({ OTEL_SERVICE_NAME: "mw-test-1", LOG_REQUESTS_TO_CONSOLE: "all" }) } as TelemetryEnv;
     const handler = instrumentWorker({ fetch: makeApp().fetch });
     const { next } = await captured();
-    const lines: string[] = [];
-    const original = console.log;
-    console.log = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
-    try {
+    const lines = await consoleLinesOf(async () => {
       expect((await call(handler, e, `/api/secrets/${SECRET_ID}`)).status).toBe(200);
       expect((await call(handler, e, `/api/secrets/${SECRET_ID}/reveal`, { method: "POST", headers: { "x-forwarded-for": CLIENT_IP6 } })).status).toBe(200);
       expect((await call(handler, e, `/boom/${SECRET_ID}`)).status).toBe(500);
       expect((await call(handler, e, `/nope/${SECRET_ID}`)).status).toBe(404);
-    } finally {
-      console.log = original;
-    }
+    });
     await getPipeline(e)!.flush();
     // Metrics leave through the fleet aggregator (TELEMETRY_AGGREGATOR is bound): its export is in the scan too.
     await exportFleet(getPipeline(e)!.config);
@@ -89,16 +97,11 @@ describe("telemetryMiddleware + instrumentWorker", () => {
     const e = { ...env, ...telemetryEnv({ OTEL_SERVICE_NAME: "mw-test-console" }) } as TelemetryEnv;
     const handler = instrumentWorker({ fetch: makeApp().fetch });
     const { next } = await captured();
-    const lines: string[] = [];
-    const original = console.log;
-    console.log = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
-    try {
+    const lines = await consoleLinesOf(async () => {
       expect((await call(handler, e, `/api/secrets/${SECRET_ID}`)).status).toBe(200);
       expect((await call(handler, e, `/nope/${SECRET_ID}`)).status).toBe(404);
       expect((await call(handler, e, `/boom/${SECRET_ID}`)).status).toBe(500);
-    } finally {
-      console.log = original;
-    }
+    });
     const requestLines = lines.filter((l) => l.includes('"http.route"'));
     expect(requestLines).toHaveLength(1);
     expect(JSON.parse(requestLines[0]!)["http.response.status_code"]).toBe(500);
