@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { METRICS, promName } from "../../catalog/index.ts";
+import { KV_HOT_READS_PER_MINUTE, METRICS, promName } from "../../catalog/index.ts";
 import { driveMix, newDrive, send } from "../../test/pipeline/drive.ts";
 import { eventually, startPipeline, stopPipelines, type Pipeline } from "../../test/pipeline/harness.ts";
 import { substituteVariables } from "../promql/lint.ts";
@@ -25,6 +25,13 @@ beforeAll(async () => {
   p = await startPipeline({ ruleInterval: "2s" });
   const drive = newDrive();
   await driveMix(drive, p.workerUrl);
+  // One hot secret (more reads per minute than KV_HOT_READS_PER_MINUTE): once a reveal has emptied the edge cache, its
+  // next read is promoted into KV, so the measured KV-write cost term has data.
+  const hot = (await (await send(drive, p.workerUrl, "POST", "/api/secrets", "/api/secrets", { body: { ciphertext: "liveHotSecret", ttlSeconds: 3600, maxViews: 5 } })).json()) as { id: string };
+  drive.sensitive.add(hot.id);
+  for (let i = 0; i <= KV_HOT_READS_PER_MINUTE.value; i++) await (await send(drive, p.workerUrl, "GET", "/api/secrets/:id", `/api/secrets/${hot.id}`)).arrayBuffer();
+  await (await send(drive, p.workerUrl, "POST", "/api/secrets/:id/reveal", `/api/secrets/${hot.id}/reveal`)).arrayBuffer();
+  await (await send(drive, p.workerUrl, "GET", "/api/secrets/:id", `/api/secrets/${hot.id}`)).arrayBuffer();
   // One client over the per-IP create limit: 429s and the rate-limited counter.
   for (let i = 0; i < 40; i++) {
     const body = { ciphertext: `liveBurst${i}`, ttlSeconds: 3600, maxViews: 1 };

@@ -111,7 +111,11 @@ describe("ViewCounter Durable Object", () => {
   it("a flush drops the KV query-cache entry of the ids it wrote", async () => {
     const vars = { ...env, ...SLOW_FLUSH };
     const s = await createSecret({ maxViews: null });
-    expect((await call(`/api/secrets/${s.id}`)).status).toBe(200);
+    // Cold reads write no KV (hot data only): this read fills the entry the way a hot secret's read does.
+    const everyRead = await envWithFlags({ queryCacheEveryRead: true }, SLOW_FLUSH);
+    const ctx = createExecutionContext();
+    expect((await createApp().request(`${ORIGIN}/api/secrets/${s.id}`, {}, everyRead, ctx)).status).toBe(200);
+    await waitOnExecutionContext(ctx);
     const key = await queryCacheKey(s.id);
     expect(await env.KV.get(key)).not.toBeNull();
     await revealVia(vars, s.id);
