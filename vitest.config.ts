@@ -61,6 +61,7 @@ export default defineConfig(async () => {
           test: {
             name: "node",
             environment: "node",
+            globalSetup: ["./test/tmpdir.global-setup.ts"],
             include: NODE_TESTS,
             exclude: ["node_modules/**", ".build/**", ".wrangler/**"],
             testTimeout: 60_000,
