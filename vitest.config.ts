@@ -4,9 +4,9 @@ import { defineConfig } from "vitest/config";
 /**
  * Two kinds of tests:
  * - `workers`: everything under worker/ runs inside workerd with real D1, KV, Cache API and Durable Objects.
- * - `node`: files named `*.node.test.ts`, and everything under cli/, dashboards/, alerts/, scripts/, test/ (real binaries, subprocesses, libSQL).
+ * - `node`: files named `*.node.test.ts`, and everything under cli/, promql/, grafana/, dashboards/, alerts/, observability/, scripts/, test/ (real binaries, subprocesses, libSQL).
  */
-const NODE_TESTS = ["**/*.node.test.ts", "cli/**/*.test.ts", "dashboards/**/*.test.ts", "alerts/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"];
+const NODE_TESTS = ["**/*.node.test.ts", "cli/**/*.test.ts", "promql/**/*.test.ts", "grafana/**/*.test.ts", "dashboards/**/*.test.ts", "alerts/**/*.test.ts", "observability/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"];
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");

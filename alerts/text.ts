@@ -1,5 +1,5 @@
 import { BYTES_PER_GB, UNIT, type Quantity } from "../catalog/index.ts";
-import { num } from "../dashboards/promql/index.ts";
+import { num } from "../promql/index.ts";
 import type { ValueFormat, ValueRef } from "./model.ts";
 
 /** A value as a Go template renders it in an alert annotation, with its unit. */

@@ -1,6 +1,6 @@
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { METRICS, RULE_WINDOWS, TELEMETRY } from "../catalog/index.ts";
-import { secretsBurnedPerDay, secretsCreatedPerDay, secretsRevealedPerDay, uniqueUsersToday } from "./promql/index.ts";
+import { secretsBurnedPerDay, secretsCreatedPerDay, secretsRevealedPerDay, uniqueUsersToday } from "../promql/index.ts";
 import { buildDashboard } from "./lib/layout.ts";
 import { statPanel, timeseriesPanel } from "./lib/panels.ts";
 import { PANEL_SCOPE } from "./lib/scope.ts";

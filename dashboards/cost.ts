@@ -1,7 +1,7 @@
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { BREAK_EVEN, GRAFANA_CLOUD, PRICES, RULE_WINDOWS, TELEMETRY_SERIES, type Threshold } from "../catalog/index.ts";
 import { formatQuantity } from "../alerts/text.ts";
-import { COST_TERMS, monthlyCostUsd, requestsPerMonth, telemetrySeries, telemetrySeriesOverageUsd } from "./promql/index.ts";
+import { COST_TERMS, monthlyCostUsd, requestsPerMonth, telemetrySeries, telemetrySeriesOverageUsd } from "../promql/index.ts";
 import { buildDashboard } from "./lib/layout.ts";
 import { statPanel, timeseriesPanel } from "./lib/panels.ts";
 import { PANEL_SCOPE } from "./lib/scope.ts";

@@ -3,7 +3,7 @@ import { D1_LIMITS, D1_SIZE, MIGRATION, QUANTILES, RULE_WINDOWS, UNIT, ATTR, pro
 import { formatQuantity } from "../alerts/text.ts";
 import {
   d1ExecutionQuantile, d1LatencyQuantile, d1OperationsPerMinute, d1RowsReadRate, d1RowsWrittenRate, d1Size, d1SizeProjection,
-} from "./promql/index.ts";
+} from "../promql/index.ts";
 import { buildDashboard } from "./lib/layout.ts";
 import { statPanel, timeseriesPanel } from "./lib/panels.ts";
 import { PANEL_SCOPE } from "./lib/scope.ts";

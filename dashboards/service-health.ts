@@ -7,7 +7,7 @@ import { formatQuantity } from "../alerts/text.ts";
 import {
   cacheHitRatio, cpuQuantile, errorRatio, latencyQuantile, narrow, rateLimitedRate, regionLatencyP50, requestRate, statusCodeRate,
   successRatio, telemetryExportFailureRate, telemetryExportFailureRatio,
-} from "./promql/index.ts";
+} from "../promql/index.ts";
 import { buildDashboard } from "./lib/layout.ts";
 import { statPanel, timeseriesPanel } from "./lib/panels.ts";
 import { PANEL_SCOPE, RANGE_SCOPE } from "./lib/scope.ts";

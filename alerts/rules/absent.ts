@@ -1,5 +1,5 @@
 import { ALERT_FOR, METRICS, RULE_WINDOWS, promName, type MetricDef } from "../../catalog/index.ts";
-import { series, type SeriesSuffix } from "../../dashboards/promql/index.ts";
+import { series, type SeriesSuffix } from "../../promql/index.ts";
 import type { AlertDef, RuleGroup } from "../model.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { ATTR, BURN_RATE_WINDOWS, DAYS_PER_MONTH, METRICS, RULE_WINDOWS, SUCCESS_RATE_TARGET, promLabel, promName } from "../../catalog/index.ts";
-import { errorRatio, num } from "../../dashboards/promql/index.ts";
+import { errorRatio, num } from "../../promql/index.ts";
 import type { AlertDef, RecordingRule, RuleGroup } from "../model.ts";
 import { formatQuantity, renderValue } from "../text.ts";
 import { RULE_SCOPE, SCENARIO_ENV, recordName, windowScope } from "./scope.ts";

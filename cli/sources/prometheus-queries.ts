@@ -1,7 +1,7 @@
 import { ATTR, LABEL_VALUES, METRICS, MIGRATION, RULE_WINDOWS, UNIT } from "../../catalog/index.ts";
 import {
   aggregate, d1SizeProjection, d1Size, d1WriteLatencyP95, ENV_LABEL, eq, errorRatio, increase, narrow, series, sumBy, sumRate, type Scope,
-} from "../../dashboards/promql/index.ts";
+} from "../../promql/index.ts";
 
 /**
  * The scope of the alert rules (every label matcher none, one series per deployment environment, the rules' rate

@@ -1,4 +1,4 @@
-import { ENV_LABEL } from "../../dashboards/promql/index.ts";
+import { ENV_LABEL } from "../../promql/index.ts";
 import type { D1Usage } from "./cloudflare-api.ts";
 import { instantVector, type PrometheusOptions, type Sample } from "./prometheus.ts";
 import { HORIZON_SECONDS, SIGNALS } from "./prometheus-queries.ts";

@@ -1,5 +1,5 @@
 import { GRAFANA_IDS } from "../../catalog/index.ts";
-import { ENV_LABEL, type Scope } from "../promql/index.ts";
+import { ENV_LABEL, type Scope } from "../../promql/index.ts";
 
 /** Panels filter on the environment variable and let Grafana pick the rate window. */
 export const PANEL_SCOPE: Scope = {

@@ -1,6 +1,6 @@
 import { DatasourceVariableBuilder, QueryVariableBuilder, VariableRefresh, VariableSort } from "@grafana/grafana-foundation-sdk/dashboard";
 import { GRAFANA_IDS, METRICS } from "../../catalog/index.ts";
-import { ENV_LABEL, series } from "../promql/index.ts";
+import { ENV_LABEL, series } from "../../promql/index.ts";
 import { DATASOURCE } from "./scope.ts";
 
 /** The Prometheus data source (Grafana Cloud's is grafanacloud-<stack>-prom). */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stopAllServices } from "../../scripts/obs/service.mjs";
 // @ts-expect-error plain ESM script without types
 import { startStandIn } from "../../scripts/obs/stand-in.mjs";
-import { substituteVariables } from "../promql/lint.ts";
+import { substituteVariables } from "../../promql/lint.ts";
 import { otlpShapedSamples } from "./otlp-shaped-samples.ts";
 import { liveQueries } from "./queries.ts";
 

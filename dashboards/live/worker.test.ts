@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KV_HOT_READS_PER_MINUTE, METRICS, promName } from "../../catalog/index.ts";
 import { driveMix, newDrive, send } from "../../test/pipeline/drive.ts";
 import { eventually, startPipeline, stopPipelines, type Pipeline } from "../../test/pipeline/harness.ts";
-import { substituteVariables } from "../promql/lint.ts";
+import { substituteVariables } from "../../promql/lint.ts";
 import { otlpShapedSamples } from "./otlp-shaped-samples.ts";
 import { liveQueries } from "./queries.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dashboardQueries, ruleQueries } from "../collect-queries.ts";
+import { dashboardQueries, ruleQueries } from "../dashboards/collect-queries.ts";
 import { promqlErrors, substituteVariables } from "./lint.ts";
 
 describe("every PromQL expression parses (lezer-promql)", () => {

@@ -1,6 +1,6 @@
 import {
   ATTR, BYTES_PER_GB, DAYS_PER_MONTH, GRAFANA_CLOUD, LABEL_VALUES, METRICS, PRICES, RULE_WINDOWS, TELEMETRY, UNIT, type Quantity,
-} from "../../catalog/index.ts";
+} from "../catalog/index.ts";
 import { d1Size } from "./queries.ts";
 import { eq, narrow, num, sumRate, type Scope } from "./expr.ts";
 

@@ -1,4 +1,4 @@
-import { ATTR, promLabel, promName, type MetricDef } from "../../catalog/index.ts";
+import { ATTR, promLabel, promName, type MetricDef } from "../catalog/index.ts";
 
 /**
  * Tiny PromQL builders. Every metric and label name comes from the catalog, so a rename there

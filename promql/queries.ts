@@ -1,10 +1,10 @@
 import {
   ATTR, BYTES_PER_GB, DAYS_PER_MONTH, LABEL_VALUES, METRICS, PRICES, QUANTILES, RULE_WINDOWS, UNIT, type Region,
-} from "../../catalog/index.ts";
+} from "../catalog/index.ts";
 import {
   aggregate, eq, histogramQuantile, increase, narrow, num, ratio, re, series, sumBy, sumRate, type Scope,
 } from "./expr.ts";
-import { promLabel } from "../../catalog/index.ts";
+import { promLabel } from "../catalog/index.ts";
 
 /**
  * Every expression a panel or a rule evaluates, as a function of its scope. Panels pass the dashboard's
