@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GRAFANA_IDS } from "../catalog/index.ts";
-import { startFakeGrafana, type FakeGrafana } from "../dashboards/test/fake-grafana.ts";
+import { startFakeGrafana, type FakeGrafana } from "../grafana/test/fake-grafana.ts";
 import { pushAlerts } from "./push.ts";
 import { ALL_ALERTS, RULE_GROUPS } from "./rules/index.ts";
 

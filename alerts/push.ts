@@ -1,5 +1,5 @@
 import { GRAFANA_IDS, UNIT } from "../catalog/index.ts";
-import { ensureFolder, grafanaClient, NOT_FOUND, type GrafanaRequest, type GrafanaTarget } from "../dashboards/grafana-http.ts";
+import { ensureFolder, grafanaClient, NOT_FOUND, type GrafanaRequest, type GrafanaTarget } from "../grafana/http.ts";
 import { contactPoints, grafanaRule, notificationPolicy } from "./grafana-provisioning.ts";
 import { minutes } from "./promtool/duration.ts";
 import { RULE_GROUPS } from "./rules/index.ts";

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GRAFANA_IDS } from "../catalog/index.ts";
 import { DASHBOARDS } from "./index.ts";
-import { GrafanaError, grafanaTarget } from "./grafana-http.ts";
+import { GrafanaError, grafanaTarget } from "../grafana/http.ts";
 import { pushDashboards } from "./push.ts";
-import { startFakeGrafana, type FakeGrafana } from "./test/fake-grafana.ts";
+import { startFakeGrafana, type FakeGrafana } from "../grafana/test/fake-grafana.ts";
 
 const TOKEN = "glsa_test_token_for_fake_grafana";
 let grafana: FakeGrafana;

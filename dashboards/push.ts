@@ -1,6 +1,6 @@
 import { GRAFANA_IDS } from "../catalog/index.ts";
 import { DASHBOARDS } from "./index.ts";
-import { ensureFolder, grafanaClient, type GrafanaTarget } from "./grafana-http.ts";
+import { ensureFolder, grafanaClient, type GrafanaTarget } from "../grafana/http.ts";
 
 export interface PushedDashboard {
   readonly uid: string;

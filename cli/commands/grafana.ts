@@ -1,4 +1,4 @@
-import { GrafanaError, grafanaTarget, type GrafanaTarget } from "../../dashboards/grafana-http.ts";
+import { GrafanaError, grafanaTarget, type GrafanaTarget } from "../../grafana/http.ts";
 import { UserError } from "../errors.ts";
 import { checkCredential } from "../io/credentials.ts";
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeGrafana, type FakeGrafana } from "../../dashboards/test/fake-grafana.ts";
+import { startFakeGrafana, type FakeGrafana } from "../../grafana/test/fake-grafana.ts";
 import { ALL_ALERTS } from "../../alerts/rules/index.ts";
 import { moltsecret } from "../test/bin.ts";
 
