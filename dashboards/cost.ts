@@ -1,6 +1,6 @@
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { BREAK_EVEN, GRAFANA_CLOUD, PRICES, RULE_WINDOWS, TELEMETRY_SERIES, type Threshold } from "../catalog/index.ts";
-import { formatQuantity } from "../alerts/text.ts";
+import { formatQuantity } from "../catalog/format.ts";
 import { COST_TERMS, monthlyCostUsd, requestsPerMonth, telemetrySeries, telemetrySeriesOverageUsd } from "../promql/index.ts";
 import { buildDashboard } from "./lib/layout.ts";
 import { statPanel, timeseriesPanel } from "./lib/panels.ts";

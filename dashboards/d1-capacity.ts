@@ -1,6 +1,6 @@
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { D1_LIMITS, D1_SIZE, MIGRATION, QUANTILES, RULE_WINDOWS, UNIT, ATTR, promLabel } from "../catalog/index.ts";
-import { formatQuantity } from "../alerts/text.ts";
+import { formatQuantity } from "../catalog/format.ts";
 import {
   d1ExecutionQuantile, d1LatencyQuantile, d1OperationsPerMinute, d1RowsReadRate, d1RowsWrittenRate, d1Size, d1SizeProjection,
 } from "../promql/index.ts";

@@ -2,7 +2,7 @@ import type { Dashboard, Panel, RowPanel } from "@grafana/grafana-foundation-sdk
 import { describe, expect, it } from "vitest";
 import * as catalog from "../catalog/index.ts";
 import { COLORS, GRAFANA_IDS, type Quantity } from "../catalog/index.ts";
-import { guardedValues } from "../alerts/threshold-literals.ts";
+import { guardedValues } from "../catalog/threshold-literals.ts";
 import { DASHBOARDS } from "./index.ts";
 
 const reasons = new Set<string>();

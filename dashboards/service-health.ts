@@ -3,7 +3,7 @@ import {
   promLabel,
 } from "../catalog/index.ts";
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
-import { formatQuantity } from "../alerts/text.ts";
+import { formatQuantity } from "../catalog/format.ts";
 import {
   cacheHitRatio, cpuQuantile, errorRatio, latencyQuantile, narrow, rateLimitedRate, regionLatencyP50, requestRate, statusCodeRate,
   successRatio, telemetryExportFailureRate, telemetryExportFailureRatio,

@@ -1,3 +1,4 @@
+import { num } from "../catalog/format.ts";
 import { ATTR, promLabel, promName, type MetricDef } from "../catalog/index.ts";
 
 /**
@@ -14,8 +15,8 @@ export interface Scope {
 
 export const ENV_LABEL = promLabel(ATTR.environment);
 
-/** A number as PromQL text, without binary floating-point noise (0.07200000000000001 -> 0.072). */
-export const num = (value: number): string => String(Number(value.toPrecision(12)));
+/** PromQL numbers are the catalog's canonical numbers. */
+export { num };
 
 export const eq = (attribute: string, value: string): string => `${promLabel(attribute)}="${value}"`;
 export const re = (attribute: string, value: string): string => `${promLabel(attribute)}=~"${value}"`;

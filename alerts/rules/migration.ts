@@ -1,7 +1,8 @@
 import { ALERT_FOR, ATTR, LABEL_VALUES, METRICS, MIGRATION, QUANTILES, RULE_WINDOWS, UNIT, promLabel, promName } from "../../catalog/index.ts";
 import { d1Size, d1SizeProjection, d1WriteLatencyP95, num } from "../../promql/index.ts";
 import type { AlertDef, RecordingRule, RuleGroup } from "../model.ts";
-import { formatQuantity, renderValue } from "../text.ts";
+import { formatQuantity } from "../../catalog/format.ts";
+import { renderValue } from "../text.ts";
 import { RULE_SCOPE, SCENARIO_ENV, recordName } from "./scope.ts";
 
 /** Rec. 1's "When to Migrate": any one trigger opens a migration-planning ticket. */

@@ -1,7 +1,8 @@
 import { ALERT_FOR, ATTR, LABEL_VALUES, METRICS, RULE_WINDOWS, TELEMETRY_EXPORT_FAILURES, promLabel, promName } from "../../catalog/index.ts";
 import { num, telemetryExportFailureRatio } from "../../promql/index.ts";
 import type { AlertDef, RecordingRule, RuleGroup } from "../model.ts";
-import { formatQuantity, renderValue } from "../text.ts";
+import { formatQuantity } from "../../catalog/format.ts";
+import { renderValue } from "../text.ts";
 import { RULE_SCOPE, SCENARIO_ENV, recordName } from "./scope.ts";
 
 /** The exporter counts its own failed and dropped exports; they arrive with the next export that succeeds. */

@@ -4,7 +4,8 @@ import {
 } from "../../catalog/index.ts";
 import { cpuQuantile, d1Size, errorRatio, latencyQuantile, num } from "../../promql/index.ts";
 import type { AlertDef, RecordingRule, RuleGroup, Scenario, ValueFormat } from "../model.ts";
-import { formatQuantity, renderValue } from "../text.ts";
+import { formatQuantity } from "../../catalog/format.ts";
+import { renderValue } from "../text.ts";
 import { RULE_SCOPE, SCENARIO_ENV, recordName } from "./scope.ts";
 
 /** Rec. 4's alert table: every row at warning and critical, each on a recorded value. */

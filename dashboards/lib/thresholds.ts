@@ -1,6 +1,6 @@
 import { ThresholdsConfigBuilder, ThresholdsMode, type Threshold as Step } from "@grafana/grafana-foundation-sdk/dashboard";
 import { COLORS, type Quantity, type Threshold } from "../../catalog/index.ts";
-import { formatQuantity } from "../../alerts/text.ts";
+import { formatQuantity } from "../../catalog/format.ts";
 
 /**
  * Threshold steps from catalog quantities. `scale` converts the catalog unit into the panel's unit

@@ -1,5 +1,5 @@
-import * as catalog from "../catalog/index.ts";
-import { BYTES_PER_GB, UNIT, type Quantity } from "../catalog/index.ts";
+import * as catalog from "./index.ts";
+import { BYTES_PER_GB, UNIT, type Quantity } from "./index.ts";
 
 /**
  * The numbers that must only ever be typed in catalog/: every threshold, limit, target, price, quantile and

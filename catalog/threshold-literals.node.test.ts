@@ -5,7 +5,7 @@ import { findGuardedLiterals, guardedValues } from "./threshold-literals.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
-/** TypeScript sources of dashboards/ and alerts/; tests and test helpers (test/) feed inputs and may use literals. */
+/** TypeScript sources of the folders that render catalog values; tests and test helpers (test/) feed inputs and may use literals. */
 function sources(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") && !/(^|\/)test(\/|$)/.test(relative(ROOT, e.parentPath)))
@@ -15,7 +15,7 @@ function sources(dir: string): string[] {
 
 describe("no threshold literal outside the catalog", () => {
   const guarded = guardedValues();
-  const files = [...sources("dashboards"), ...sources("alerts")];
+  const files = ["promql", "grafana", "dashboards", "alerts", "observability"].flatMap(sources);
 
   it("guards the document's numbers in every unit they are shown in", () => {
     // ms and s, GB and bytes, percent and ratio, error budget, burn factors, prices.
@@ -24,10 +24,11 @@ describe("no threshold literal outside the catalog", () => {
     }
   });
 
-  it("scans the sources of both folders", () => {
+  it("scans the sources of every rendering folder", () => {
     expect(files.length).toBeGreaterThan(20);
     expect(files).toContain("alerts/rules/slo.ts");
     expect(files).toContain("dashboards/service-health.ts");
+    expect(files).toContain("promql/queries.ts");
   });
 
   it.each(files)("%s has no catalog value typed in", (file) => {
