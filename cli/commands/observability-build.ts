@@ -16,7 +16,7 @@ export function makeBuildCommand(ctx: CliContext, only: "dashboards" | "alerts",
         throw new UserError(`--out ${opts.out} is not an existing folder`, { hint: `create it first (mkdir -p ${opts.out}) or pass the repository root` });
       }
       // Loaded on use: the generators pull in the Grafana SDK, which the other commands do not need.
-      const { writeObservability } = await import("../../scripts/build-observability.ts");
+      const { writeObservability } = await import("../../observability/build.ts");
       const written = writeObservability(root, only);
       ctx.stdout.write(`${written.map((f) => `wrote ${join(opts.out, f)}`).join("\n")}\n`);
       ctx.exitCode = EXIT.ok;

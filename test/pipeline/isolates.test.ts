@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATTR, GRAFANA_IDS, METRICS, TELEMETRY_COST, TELEMETRY_COST_TOLERANCE, promLabel, promName } from "../../catalog/index.ts";
-import { dashboardQueries } from "../../dashboards/collect-queries.ts";
+import { dashboardQueries } from "../../observability/collect-queries.ts";
 import { GRAFANA_VARIABLES, substituteVariables } from "../../promql/lint.ts";
 import { driveMix, newDrive, send, type Drive } from "./drive.ts";
 import { eventually, startPipeline, stopPipelines, type Pipeline } from "./harness.ts";

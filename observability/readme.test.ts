@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DASHBOARDS } from "../dashboards/index.ts";
-import { ALL_ALERTS } from "./rules/index.ts";
+import { ALL_ALERTS } from "../alerts/rules/index.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");

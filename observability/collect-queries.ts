@@ -1,6 +1,6 @@
 import type { Dashboard, Panel, RowPanel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { RULE_GROUPS } from "../alerts/rules/index.ts";
-import { DASHBOARDS } from "./index.ts";
+import { DASHBOARDS } from "../dashboards/index.ts";
 
 /** Every PromQL expression the generated artefacts evaluate, with where it comes from. */
 export interface NamedQuery {

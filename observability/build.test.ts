@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, listGenerated, writeObservability } from "./build-observability.ts";
+import { ROOT, listGenerated, writeObservability } from "./build.ts";
 
 describe("generated dashboards and rules are up to date", () => {
   const fresh = mkdtempSync(join(tmpdir(), "moltsecret-obs-"));
