@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 
 /**
  * Two kinds of tests:
- * - `workers`: everything under worker/ runs inside workerd with real D1, KV, Cache API and Durable Objects.
+ * - `workers`: everything under worker/ and otlp/ runs inside workerd with real D1, KV, Cache API and Durable Objects.
  * - `node`: files named `*.node.test.ts`, and everything under cli/, promql/, grafana/, dashboards/, alerts/, observability/, scripts/, test/ (real binaries, subprocesses, libSQL).
  */
 const NODE_TESTS = ["**/*.node.test.ts", "cli/**/*.test.ts", "promql/**/*.test.ts", "grafana/**/*.test.ts", "dashboards/**/*.test.ts", "alerts/**/*.test.ts", "observability/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"];
@@ -24,10 +24,10 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "workers",
-            include: ["worker/**/*.test.ts"],
+            include: ["worker/**/*.test.ts", "otlp/**/*.test.ts"],
             exclude: NODE_TESTS,
             setupFiles: ["./worker/test/apply-migrations.ts"],
-            globalSetup: ["./worker/telemetry/test/otlp-receiver.global-setup.ts", "./worker/telemetry/test/throttling-backend.global-setup.ts"],
+            globalSetup: ["./otlp/test/otlp-receiver.global-setup.ts", "./otlp/test/throttling-backend.global-setup.ts"],
           },
         },
         {

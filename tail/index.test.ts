@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { ATTR, METRICS, TELEMETRY, WORKER_CPU, promLabel, promName } from "../catalog/index.ts";
-import { getPipeline } from "../worker/telemetry/index.ts";
+import { getPipeline } from "../otlp/index.ts";
 import worker from "./index.ts";
 
 const prometheus = inject("promUrl");

@@ -1,5 +1,5 @@
 import { ATTR, TELEMETRY } from "../catalog/index.ts";
-import { getPipeline, type AggregatorEnv, type TelemetryEnv } from "../worker/telemetry/index.ts";
+import { getPipeline, type AggregatorEnv, type TelemetryEnv } from "../otlp/index.ts";
 
 /** semconv faas.trigger from the kind of event that invoked the producer. */
 export function triggerOf(event: TraceItem["event"]): string {

@@ -1,12 +1,14 @@
 import { createApp } from "./app.ts";
 import { purgeExpired } from "./scheduled/purge.ts";
 import { createStore } from "./store/create-store.ts";
-import { getPipeline, instrumentWorker, recordSecretsPurged, telemetryMiddleware, telemetryQueryObserver } from "./telemetry/index.ts";
+import { getPipeline } from "../otlp/index.ts";
+import { instrumentWorker, recordSecretsPurged, telemetryMiddleware, telemetryQueryObserver } from "./telemetry/index.ts";
 import { viewCounterHooks } from "./views/view-counter.ts";
 
 export { RateLimiter } from "./rate-limit/rate-limiter.ts";
 export { ViewCounter } from "./views/view-counter.ts";
-export { TelemetryAggregator, UniqueUsers } from "./telemetry/index.ts";
+export { TelemetryAggregator } from "../otlp/index.ts";
+export { UniqueUsers } from "./telemetry/index.ts";
 
 const app = createApp({ use: [telemetryMiddleware()] });
 

@@ -13,7 +13,7 @@ const KINDS: BuildKind[] = ["no-telemetry", "api", "otel-cf-only"];
 
 /** Groups of source paths, most specific first: what the metafile attributes the bundle's bytes to. */
 const GROUPS: [string, RegExp][] = [
-  ["worker/telemetry (ours)", /(^|\/)worker\/telemetry\//],
+  ["worker/telemetry + otlp (ours)", /(^|\/)(worker\/telemetry|otlp)\//],
   ["@microlabs/otel-cf-workers", /node_modules\/@microlabs\//],
   ["@opentelemetry/*", /node_modules\/@opentelemetry\//],
   ["protobufjs and other OTel deps", /node_modules\/(protobufjs|@protobufjs|long)\//],

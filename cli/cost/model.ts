@@ -1,5 +1,5 @@
 import { BYTES_PER_GB, COST_ASSUMPTIONS, COST_PROJECTIONS, COST_PROJECTION_TOLERANCE, DAYS_PER_MONTH, FREE_PLAN, GRAFANA_CLOUD, PRICES, TELEMETRY, TELEMETRY_COST, UNIT } from "../../catalog/index.ts";
-import { FULL_MIX_POINTS, aggregatorCost } from "../../worker/telemetry/aggregator/cost.ts";
+import { FULL_MIX_POINTS, aggregatorCost } from "../../otlp/aggregator/cost.ts";
 
 /** Average resource use of one API request. */
 export interface PerRequest {
@@ -66,7 +66,7 @@ const intervalsPerMonth = (DAYS_PER_MONTH.value * UNIT.secondsPerDay * UNIT.msPe
 /**
  * Telemetry at `requests` per month. Series do not depend on the number of isolates (the aggregator exports one set per
  * shard, plus one target_info per shard); logs are one record per request, traces one per sampled request; the
- * aggregator's Durable Object bill is aggregatorCost() (worker/telemetry/aggregator/cost.ts) for the busy isolates.
+ * aggregator's Durable Object bill is aggregatorCost() (otlp/aggregator/cost.ts) for the busy isolates.
  */
 export function estimateTelemetryCost(requests: number, busyIsolates = TELEMETRY_COST.busyIsolates.value): TelemetryCost {
   const G = GRAFANA_CLOUD;

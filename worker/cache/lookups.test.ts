@@ -2,10 +2,11 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { expect, it } from "vitest";
 import { ATTR, CACHE_LAYERS, METRICS } from "../../catalog/index.ts";
 import { createApp } from "../app.ts";
-import { getPipeline, telemetryMiddleware } from "../telemetry/index.ts";
-import { exportFleet } from "../telemetry/test/fleet.ts";
-import { captured, decodeBody } from "../telemetry/test/receiver.ts";
-import { telemetryEnv } from "../telemetry/test/telemetry-env.ts";
+import { getPipeline } from "../../otlp/index.ts";
+import { telemetryMiddleware } from "../telemetry/index.ts";
+import { exportFleet } from "../../otlp/test/fleet.ts";
+import { captured, decodeBody } from "../../otlp/test/receiver.ts";
+import { telemetryEnv } from "../../otlp/test/telemetry-env.ts";
 import { createSecret, ORIGIN } from "../test/client.ts";
 import { envWithFlags } from "../test/observed-app.ts";
 

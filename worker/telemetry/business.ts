@@ -1,5 +1,5 @@
 import { ATTR } from "../../catalog/index.ts";
-import { activePipeline } from "./registry.ts";
+import { activePipeline } from "../../otlp/registry.ts";
 
 /** Business counters. No-ops when telemetry is off; they never throw into the route. */
 const add = (key: "secretsCreated" | "secretsRevealed" | "secretsBurned" | "secretsPurged", n: number): void => {

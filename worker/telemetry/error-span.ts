@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { SpanImpl } from "@microlabs/otel-cf-workers";
 import { ATTR } from "../../catalog/index.ts";
-import type { ReadableSpan, TelemetryPipeline } from "./pipeline.ts";
+import type { ReadableSpan, TelemetryPipeline } from "../../otlp/pipeline.ts";
 import { methodLabel, REQUEST_ID_ATTRIBUTE, type RequestFacts } from "./request-record.ts";
 import { redactSpans } from "./span-redaction.ts";
 

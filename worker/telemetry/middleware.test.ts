@@ -4,12 +4,12 @@ import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
 import { createStore } from "../store/create-store.ts";
 import type { QueryObserver } from "../store/store.ts";
-import type { TelemetryEnv } from "./config.ts";
+import type { TelemetryEnv } from "../../otlp/config.ts";
 import { telemetryMiddleware } from "./middleware.ts";
-import { getPipeline } from "./registry.ts";
-import { exportFleet } from "./test/fleet.ts";
-import { captured, decodeBody, setReceiverMode } from "./test/receiver.ts";
-import { telemetryEnv } from "./test/telemetry-env.ts";
+import { getPipeline } from "../../otlp/registry.ts";
+import { exportFleet } from "../../otlp/test/fleet.ts";
+import { captured, decodeBody, setReceiverMode } from "../../otlp/test/receiver.ts";
+import { telemetryEnv } from "../../otlp/test/telemetry-env.ts";
 import { instrumentWorker, traceProcessor } from "./tracing.ts";
 
 const SECRET_ID = "Zq8xK2mPv7LnR4tW9yBc1d";

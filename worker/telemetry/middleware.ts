@@ -3,13 +3,13 @@ import type { Context, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import type { QueryObserver } from "../store/store.ts";
 import { telemetryQueryObserver } from "./query-observer.ts";
-import { getPipeline } from "./registry.ts";
-import type { TelemetryEnv } from "./config.ts";
+import { getPipeline } from "../../otlp/registry.ts";
+import type { TelemetryEnv } from "../../otlp/config.ts";
 import { regionOf } from "./region.ts";
 import { keepFailedRequest } from "./error-span.ts";
 import { consoleLine, metricAttributes, requestLogEntry, UNMATCHED_ROUTE } from "./request-record.ts";
 import { noteUser, type UniqueUsersEnv } from "./unique-users/unique-users-client.ts";
-import { warnRateLimited } from "./warn.ts";
+import { warnRateLimited } from "../../otlp/throttled-warning.ts";
 
 const WILDCARDS = new Set(["*", "/*"]);
 

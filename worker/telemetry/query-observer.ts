@@ -1,8 +1,8 @@
 import { SpanKind, trace } from "@opentelemetry/api";
 import { ATTR } from "../../catalog/index.ts";
 import type { QueryInfo, QueryObserver } from "../store/store.ts";
-import type { TelemetryEnv } from "./config.ts";
-import { getPipeline } from "./registry.ts";
+import type { TelemetryEnv } from "../../otlp/config.ts";
+import { getPipeline } from "../../otlp/registry.ts";
 
 const tracer = trace.getTracer("moltsecret-d1");
 

@@ -1,5 +1,5 @@
 import { ATTR, LABEL_VALUES } from "../../catalog/index.ts";
-import { severityOf, type LogEntry } from "./log-record.ts";
+import { severityOf, type LogEntry } from "../../otlp/log-record.ts";
 import { redactText } from "./redact.ts";
 import type { RegionLabel } from "./region.ts";
 

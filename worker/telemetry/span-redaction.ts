@@ -1,4 +1,4 @@
-import type { ReadableSpan } from "./pipeline.ts";
+import type { ReadableSpan } from "../../otlp/pipeline.ts";
 import { REDACTED, redactPath, redactSql, redactText } from "./redact.ts";
 
 /** Attribute keys whose whole value is request content (KV keys, DO storage keys, list cursors). */

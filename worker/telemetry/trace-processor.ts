@@ -1,6 +1,6 @@
 import { TELEMETRY } from "../../catalog/index.ts";
-import type { ReadableSpan } from "./pipeline.ts";
-import { activePipeline } from "./registry.ts";
+import type { ReadableSpan } from "../../otlp/pipeline.ts";
+import { activePipeline } from "../../otlp/registry.ts";
 import { redactSpans } from "./span-redaction.ts";
 
 /** Started spans as otel-cf-workers hands them over: readable, endable, with a context. */

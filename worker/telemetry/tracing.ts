@@ -1,7 +1,7 @@
 import { instrument, type ResolveConfigFn } from "@microlabs/otel-cf-workers";
 import { TELEMETRY } from "../../catalog/index.ts";
-import { parseTelemetryConfig, type TelemetryEnv } from "./config.ts";
-import { getPipeline } from "./registry.ts";
+import { parseTelemetryConfig, type TelemetryEnv } from "../../otlp/config.ts";
+import { getPipeline } from "../../otlp/registry.ts";
 import { redactSpans } from "./span-redaction.ts";
 import { BufferedTraceSpanProcessor, keepTrace } from "./trace-processor.ts";
 

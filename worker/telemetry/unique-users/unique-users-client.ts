@@ -1,7 +1,7 @@
 import { TELEMETRY } from "../../../catalog/index.ts";
-import { withTimeout } from "../bounded.ts";
-import type { TelemetryPipeline } from "../pipeline.ts";
-import { warnRateLimited } from "../warn.ts";
+import { withTimeout } from "../../../otlp/bounded.ts";
+import type { TelemetryPipeline } from "../../../otlp/pipeline.ts";
+import { warnRateLimited } from "../../../otlp/throttled-warning.ts";
 import { registerUpdate } from "./hyperloglog.ts";
 import { utcDay, type UniqueUsers } from "./unique-users-object.ts";
 

@@ -1,10 +1,10 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { parseTelemetryConfig } from "../config.ts";
-import { TelemetryPipeline } from "../pipeline.ts";
-import { captured, decodeBody } from "../test/receiver.ts";
-import { telemetryEnv } from "../test/telemetry-env.ts";
+import { parseTelemetryConfig } from "../../../otlp/config.ts";
+import { TelemetryPipeline } from "../../../otlp/pipeline.ts";
+import { captured, decodeBody } from "../../../otlp/test/receiver.ts";
+import { telemetryEnv } from "../../../otlp/test/telemetry-env.ts";
 import { HLL_STANDARD_ERROR } from "./hyperloglog.ts";
 import { noteUser, resetUniqueUsersClient } from "./unique-users-client.ts";
 import { utcDay, type UniqueUsers } from "./unique-users-object.ts";

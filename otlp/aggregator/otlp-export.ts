@@ -2,7 +2,7 @@ import { ValueType, type HrTime } from "@opentelemetry/api";
 import { ProtobufMetricsSerializer } from "@opentelemetry/otlp-transformer";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { AggregationTemporality, DataPointType, type MetricData, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
-import { ATTR } from "../../../catalog/index.ts";
+import { ATTR } from "../../catalog/index.ts";
 import type { FleetSeries, FleetState } from "./fleet-state.ts";
 import { aggregatorName, metricDef, zeroOf, type HistogramValue, type MetricKey, type PointValue } from "./points.ts";
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { PRICES, TELEMETRY } from "../../../catalog/index.ts";
+import { PRICES, TELEMETRY } from "../../catalog/index.ts";
 import { FULL_MIX_POINTS, aggregatorCostTable } from "./cost.ts";
 
 const readme = readFileSync("README.md", "utf8");

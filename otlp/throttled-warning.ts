@@ -1,4 +1,4 @@
-import { TELEMETRY } from "../../catalog/index.ts";
+import { TELEMETRY } from "../catalog/index.ts";
 
 const lastWarned = new Map<string, number>();
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { TELEMETRY } from "../../catalog/index.ts";
+import { TELEMETRY } from "../catalog/index.ts";
 import { parseTelemetryConfig, type TelemetryConfig } from "./config.ts";
 import { TelemetryPipeline } from "./pipeline.ts";
 import { captured, decodeBody, receiverUrl, setReceiverMode } from "./test/receiver.ts";

@@ -1,7 +1,7 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { describe, expect, it } from "vitest";
-import { ATTR, HTTP_DURATION_BUCKETS, METRICS } from "../../../catalog/index.ts";
+import { ATTR, HTTP_DURATION_BUCKETS, METRICS } from "../../catalog/index.ts";
 import { parseTelemetryConfig } from "../config.ts";
 import { createInstruments } from "../instruments.ts";
 import { ManualReader } from "../manual-reader.ts";

@@ -1,5 +1,5 @@
 import type { ResourceMetrics } from "@opentelemetry/sdk-metrics";
-import { TELEMETRY } from "../../../catalog/index.ts";
+import { TELEMETRY } from "../../catalog/index.ts";
 import { withTimeout } from "../bounded.ts";
 import type { TelemetryAggregator } from "./aggregator-object.ts";
 import { aggregatorName, deltaOf, metricDef, shardOf, snapshotOf, type DeltaPoint, type Handoff, type PointValue } from "./points.ts";

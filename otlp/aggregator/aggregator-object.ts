@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { ATTR, LABEL_VALUES, TELEMETRY } from "../../../catalog/index.ts";
+import { ATTR, LABEL_VALUES, TELEMETRY } from "../../catalog/index.ts";
 import { parseTelemetryConfig, type TelemetryConfig, type TelemetryEnv } from "../config.ts";
-import { postOtlp } from "../otlp-post.ts";
-import { warnRateLimited } from "../warn.ts";
+import { postOtlp } from "../post.ts";
+import { warnRateLimited } from "../throttled-warning.ts";
 import { FleetState } from "./fleet-state.ts";
 import { buildFleetExport } from "./otlp-export.ts";
 import type { Handoff, HandoffAck } from "./points.ts";

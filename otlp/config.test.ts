@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TELEMETRY } from "../../catalog/index.ts";
+import { TELEMETRY } from "../catalog/index.ts";
 import { parseOtlpHeaders, parseTelemetryConfig } from "./config.ts";
 
 describe("parseTelemetryConfig", () => {

@@ -1,4 +1,4 @@
-import { TELEMETRY } from "../../../catalog/index.ts";
+import { TELEMETRY } from "../../catalog/index.ts";
 import { addValues, mergeRuleOf, metricDef, seriesKey, type Attributes, type DeltaPoint, type Handoff, type MetricKey, type PointValue } from "./points.ts";
 
 /** The resource a series is exported under (no per-isolate identity). */

@@ -1,5 +1,5 @@
 import type { Counter, Gauge, Histogram, Meter, UpDownCounter } from "@opentelemetry/api";
-import { METRICS, type MetricDef, type MetricKind } from "../../catalog/index.ts";
+import { METRICS, type MetricDef, type MetricKind } from "../catalog/index.ts";
 
 type InstrumentOf<K extends MetricKind> = K extends "counter"
   ? Counter

@@ -1,6 +1,6 @@
 import type { ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import { DataPointType } from "@opentelemetry/sdk-metrics";
-import { METRICS, TELEMETRY, type MetricDef } from "../../../catalog/index.ts";
+import { METRICS, TELEMETRY, type MetricDef } from "../../catalog/index.ts";
 
 /** A catalog key of METRICS: hand-offs name metrics by it, so kind, unit, buckets and merge rule come from the catalog. */
 export type MetricKey = keyof typeof METRICS;

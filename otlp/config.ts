@@ -1,4 +1,4 @@
-import { TELEMETRY } from "../../catalog/index.ts";
+import { TELEMETRY } from "../catalog/index.ts";
 
 /** The Worker vars and secrets telemetry reads: OpenTelemetry's own variable names. */
 export interface TelemetryEnv {

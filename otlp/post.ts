@@ -1,4 +1,4 @@
-import { TELEMETRY } from "../../catalog/index.ts";
+import { TELEMETRY } from "../catalog/index.ts";
 import type { TelemetryConfig } from "./config.ts";
 
 export type Signal = "metrics" | "logs" | "traces";

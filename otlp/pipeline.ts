@@ -1,7 +1,7 @@
 import { ProtobufLogsSerializer, ProtobufMetricsSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { resourceFromAttributes, type Resource } from "@opentelemetry/resources";
 import { MeterProvider, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
-import { ATTR, TELEMETRY } from "../../catalog/index.ts";
+import { ATTR, TELEMETRY } from "../catalog/index.ts";
 import { FleetHandoff, type HandoffReport } from "./aggregator/handoff-client.ts";
 import type { TelemetryAggregator } from "./aggregator/aggregator-object.ts";
 import { BoundedBuffer } from "./bounded-buffer.ts";
@@ -10,8 +10,8 @@ import type { TelemetryConfig } from "./config.ts";
 import { createInstruments, type Instruments } from "./instruments.ts";
 import { toReadableLogRecord, type LogEntry } from "./log-record.ts";
 import { ManualReader } from "./manual-reader.ts";
-import { postOtlp, type PostResult, type Signal } from "./otlp-post.ts";
-import { warnRateLimited } from "./warn.ts";
+import { postOtlp, type PostResult, type Signal } from "./post.ts";
+import { warnRateLimited } from "./throttled-warning.ts";
 
 /** The span shape the OTLP serializer takes (sdk-trace-base is only a transitive dependency). */
 export type ReadableSpan = Parameters<typeof ProtobufTraceSerializer.serializeRequest>[0][number];

@@ -1,4 +1,4 @@
-import { DAYS_PER_MONTH, PRICES, TELEMETRY } from "../../../catalog/index.ts";
+import { DAYS_PER_MONTH, PRICES, TELEMETRY } from "../../catalog/index.ts";
 
 export interface AggregatorCostInput {
   isolates: number;
