@@ -112,7 +112,7 @@ function makeRun(ctx: CliContext): Command {
     const local = await openLocalD1(info, o.persistTo ? resolve(ctx.cwd, o.persistTo) : undefined);
     let result;
     try {
-      const [{ D1SecretStore }, { createLibsqlStore }] = await Promise.all([import("../../worker/store/d1-store.ts"), import("../../worker/store/libsql-store.ts")]);
+      const [{ D1SecretStore }, { createLibsqlStore }] = await Promise.all([import("../../worker/store/d1-store.ts"), import("../../libsql/libsql-store.ts")]);
       const source = new D1SecretStore(local.db);
       progress.step(`libSQL: opening ${redactUrl(url)} and applying migrations`);
       let target;

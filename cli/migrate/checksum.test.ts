@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { CIPHERTEXT_MAX_BYTES, MIGRATE_COPY_CHUNK, MIGRATE_SCAN_BYTES } from "../../catalog/index.ts";
-import { createLibsqlStore } from "../../worker/store/libsql-store.ts";
+import { createLibsqlStore } from "../../libsql/libsql-store.ts";
 import { REPO } from "../test/local-d1-fixture.ts";
 import { rowsPerScan } from "./checksum.ts";
 

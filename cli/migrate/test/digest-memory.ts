@@ -1,6 +1,6 @@
 // Child process for checksum.test.ts: digests a libSQL file through the store and prints peak memory as JSON.
 // Run with a small --max-old-space-size: a pass that holds more than a bounded scan at a time dies of OOM.
-import { createLibsqlStore } from "../../../worker/store/libsql-store.ts";
+import { createLibsqlStore } from "../../../libsql/libsql-store.ts";
 import { digestSecrets } from "../checksum.ts";
 
 const [url, chunkRows] = [process.argv[2]!, Number(process.argv[3])];

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLibsqlStore, type LibsqlSecretStore } from "./libsql-store.ts";
-import { storeContract } from "./store-contract.ts";
+import { storeContract } from "../worker/store/store-contract.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "moltsecret-libsql-"));
 const url = `file:${join(dir, "contract.db")}`;

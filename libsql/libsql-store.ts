@@ -1,12 +1,24 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient, type Client, type InValue, type ResultSet } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
-import { SqlSecretStore, type SqlDriver, type Statement, type StatementResult } from "./sql-store.ts";
-import type { QueryObserver } from "./store.ts";
+import { SqlSecretStore, type SqlDriver, type Statement, type StatementResult } from "../worker/store/sql-store.ts";
+import type { QueryObserver } from "../worker/store/store.ts";
 
-/** The same folder wrangler applies to D1 (drizzle-kit output). */
-export const MIGRATIONS_DIR = fileURLToPath(new URL("../../migrations", import.meta.url));
+/**
+ * The same folder wrangler applies to D1 (drizzle-kit output): the nearest migrations/ above this module. Searched,
+ * not fixed, because the CLI runs this module from its bundle (.cache/cli-b-*), one level deeper than libsql/.
+ */
+export const MIGRATIONS_DIR = nearestMigrations(dirname(fileURLToPath(import.meta.url)));
+
+function nearestMigrations(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "migrations", "meta", "_journal.json"))) return join(dir, "migrations");
+    if (dirname(dir) === dir) throw new Error(`no migrations/ folder above ${from}`);
+  }
+}
 
 /** Concurrent writers on one file wait this long for the lock instead of failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
