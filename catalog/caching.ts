@@ -32,7 +32,7 @@ export const FLAG_CACHE_TTL = q(10, "s", "Flags change rarely; an operator waits
 /** Recommendation 5, "Batch D1 Writes". */
 export const WRITE_BEHIND_FLUSH = q(100, "ms", `${DOC} Rec. 5: accumulate in Durable Object, flush every 100ms`);
 
-/** Write-behind view counting (worker/views/): how the counting Durable Objects are laid out and kept. */
+/** Write-behind view counting (worker/view-counting/): how the counting Durable Objects are laid out and kept. */
 export const VIEW_COUNTER = {
   shards: q(16, "objects", "Each secret id maps to one of this many counter DOs: one batched D1 write per shard per flush (<= 160 writes/s at 100 ms, under D1's ~1000 writes/s), ~16k reveals/s before a DO's ~1000 req/s soft limit"),
   idleRetention: q(60, "s", "A counter forgets an id this long after its last view once everything is flushed; until then the view numbers it hands out stay exact"),

@@ -22,7 +22,7 @@ export interface ApiConfig {
   /** Fleet-wide create budget per window (all networks together); 0 switches one off. */
   fleetCreates: { creates: number; bytes: number };
   metadataCache: { maxAgeSeconds: number; staleWhileRevalidateSeconds: number; notFoundMaxAgeSeconds: number };
-  /** The caching layers and write-behind counting (worker/cache/, worker/views/). */
+  /** The caching layers and write-behind counting (worker/cache/, worker/view-counting/). */
   caching: { flagsKey: string; flagCacheTtlMs: number; queryCacheTtlMs: number; viewFlushIntervalMs: number };
 }
 

@@ -3,10 +3,10 @@ import { purgeExpired } from "./scheduled/purge.ts";
 import { createStore } from "./store/create-store.ts";
 import { getPipeline } from "../otlp/index.ts";
 import { instrumentWorker, recordSecretsPurged, telemetryMiddleware, telemetryQueryObserver } from "./telemetry/index.ts";
-import { viewCounterHooks } from "./views/view-counter.ts";
+import { viewCounterHooks } from "./view-counting/view-counter.ts";
 
 export { RateLimiter } from "./rate-limit/rate-limiter.ts";
-export { ViewCounter } from "./views/view-counter.ts";
+export { ViewCounter } from "./view-counting/view-counter.ts";
 export { TelemetryAggregator } from "../otlp/index.ts";
 export { UniqueUsers } from "./telemetry/index.ts";
 

@@ -5,7 +5,7 @@ import { purgeExpired } from "../../worker/scheduled/purge.ts";
 import { createStore } from "../../worker/store/create-store.ts";
 
 export { RateLimiter } from "../../worker/rate-limit/rate-limiter.ts";
-export { ViewCounter } from "../../worker/views/view-counter.ts";
+export { ViewCounter } from "../../worker/view-counting/view-counter.ts";
 export { UniqueUsers } from "./unique-users-stub.ts";
 
 const app = createApp();

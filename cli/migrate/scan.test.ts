@@ -90,7 +90,7 @@ describe("migrate plan: D1-specific pattern scan", () => {
     expect(report.findings.every((f) => f.line > 0 && !f.file.endsWith(".test.ts"))).toBe(true);
     // The Durable Objects' own SQLite is not D1 code.
     const files = new Set(report.findings.map((f) => f.file));
-    for (const f of ["worker/rate-limit/rate-limiter.ts", "worker/views/view-counter.ts", "worker/worker-configuration.d.ts"]) expect(files.has(f), f).toBe(false);
+    for (const f of ["worker/rate-limit/rate-limiter.ts", "worker/view-counting/view-counter.ts", "worker/worker-configuration.d.ts"]) expect(files.has(f), f).toBe(false);
     expect(files.has("worker/store/d1-store.ts")).toBe(true);
   });
 

@@ -7,7 +7,7 @@ import { SECRET_ID_PATTERN, newDeleteToken, newSecretId, sha256Hex } from "../ht
 import { reserveFleetCreate } from "../rate-limit/fleet-budget.ts";
 import { rateLimit } from "../rate-limit/rate-limit.ts";
 import { recordSecretBurned, recordSecretCreated, recordSecretRevealed } from "../telemetry/business.ts";
-import { revealSecret } from "../views/reveal.ts";
+import { revealSecret } from "../view-counting/reveal.ts";
 import { parseCreateRequest } from "./create-request.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
