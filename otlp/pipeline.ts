@@ -11,7 +11,7 @@ import { createInstruments, type Instruments } from "./instruments.ts";
 import { toReadableLogRecord, type LogEntry } from "./log-record.ts";
 import { ManualReader } from "./manual-reader.ts";
 import { postOtlp, type PostResult, type Signal } from "./post.ts";
-import { warnRateLimited } from "./throttled-warning.ts";
+import { warnAtMostOncePerInterval } from "./throttled-warning.ts";
 
 /** The span shape the OTLP serializer takes (sdk-trace-base is only a transitive dependency). */
 export type ReadableSpan = Parameters<typeof ProtobufTraceSerializer.serializeRequest>[0][number];
@@ -128,7 +128,7 @@ export class TelemetryPipeline {
       try {
         await withTimeout(hook(this), this.config.flushHookTimeoutMs, `flush hook ${name}`);
       } catch (error) {
-        warnRateLimited("flush-hook", `telemetry flush hook failed: ${error instanceof Error ? error.name : "Error"}`);
+        warnAtMostOncePerInterval("flush-hook", `telemetry flush hook failed: ${error instanceof Error ? error.name : "Error"}`);
       }
     }
     const [metrics, logsReport, tracesReport] = await Promise.all([
@@ -179,7 +179,7 @@ export class TelemetryPipeline {
     this.instruments.telemetryExports.add(1, { [ATTR.signal]: signal, [ATTR.outcome]: outcome });
     // Items kept for a retry are not lost (yet): they are counted when they leave or are dropped.
     if (result.ok || !result.retryable || signal === "metrics") this.countItems(signal, outcome, items);
-    if (!result.ok) warnRateLimited(`export-${signal}`, `OTLP ${signal} export failed: ${result.detail}`);
+    if (!result.ok) warnAtMostOncePerInterval(`export-${signal}`, `OTLP ${signal} export failed: ${result.detail}`);
     this.#noteResult(signal, result, now);
     return result;
   }
@@ -190,7 +190,7 @@ export class TelemetryPipeline {
     if (report.attempts > report.failed) this.instruments.telemetryExports.add(report.attempts - report.failed, { [ATTR.signal]: "handoff", [ATTR.outcome]: "exported" });
     if (report.failed) {
       this.instruments.telemetryExports.add(report.failed, { [ATTR.signal]: "handoff", [ATTR.outcome]: "failed" });
-      warnRateLimited("handoff", "telemetry hand-off to the aggregator failed; the delta is kept for the next interval");
+      warnAtMostOncePerInterval("handoff", "telemetry hand-off to the aggregator failed; the delta is kept for the next interval");
     }
     this.countItems("handoff", "exported", report.points);
     return report;

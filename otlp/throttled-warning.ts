@@ -6,7 +6,7 @@ const lastWarned = new Map<string, number>();
  * A console warning at most once per kind per interval per isolate, so a backend outage cannot flood
  * Workers Logs. Messages must never carry request data: callers pass fixed text plus a status or error name.
  */
-export function warnRateLimited(kind: string, message: string, now = Date.now()): boolean {
+export function warnAtMostOncePerInterval(kind: string, message: string, now = Date.now()): boolean {
   const last = lastWarned.get(kind);
   if (last !== undefined && now - last < TELEMETRY.warningInterval.value) return false;
   lastWarned.set(kind, now);

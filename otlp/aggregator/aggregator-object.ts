@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { ATTR, LABEL_VALUES, TELEMETRY } from "../../catalog/index.ts";
 import { parseTelemetryConfig, type TelemetryConfig, type TelemetryEnv } from "../config.ts";
 import { postOtlp } from "../post.ts";
-import { warnRateLimited } from "../throttled-warning.ts";
+import { warnAtMostOncePerInterval } from "../throttled-warning.ts";
 import { FleetState } from "./fleet-state.ts";
 import { buildFleetExport } from "./otlp-export.ts";
 import type { Handoff, HandoffAck } from "./points.ts";
@@ -93,7 +93,7 @@ export class TelemetryAggregator extends DurableObject {
     // Retry-After (429/503, capped); otherwise one attempt per interval per shard is no flood.
     this.#notBefore = result.ok ? 0 : now + (result.retryAfterMs ?? 0);
     if (result.ok) fleet.markExported();
-    else warnRateLimited("export-metrics", `fleet metrics export failed: ${result.detail}`);
+    else warnAtMostOncePerInterval("export-metrics", `fleet metrics export failed: ${result.detail}`);
     // The aggregator's own exports are series of the fleet too (the isolates' hand-offs are counted by the isolates).
     const self = { service: config.serviceName, environment: config.environment };
     state.merge(self, { metric: "telemetryExports", attributes: { [ATTR.signal]: "metrics", [ATTR.outcome]: outcome }, value: 1 }, now);

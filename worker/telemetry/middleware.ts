@@ -9,7 +9,7 @@ import { regionOf } from "./region.ts";
 import { keepFailedRequest } from "./error-span.ts";
 import { consoleLine, metricAttributes, requestLogEntry, UNMATCHED_ROUTE } from "./request-record.ts";
 import { noteUser, type UniqueUsersEnv } from "./unique-users/unique-users-client.ts";
-import { warnRateLimited } from "../../otlp/throttled-warning.ts";
+import { warnAtMostOncePerInterval } from "../../otlp/throttled-warning.ts";
 
 const WILDCARDS = new Set(["*", "/*"]);
 
@@ -84,7 +84,7 @@ export function telemetryMiddleware<H extends { Bindings: TelemetryEnv & UniqueU
           pipeline.maybeFlush(ctx);
         }
       } catch (error) {
-        warnRateLimited("middleware", `telemetry middleware failed: ${error instanceof Error ? error.name : "Error"}`);
+        warnAtMostOncePerInterval("middleware", `telemetry middleware failed: ${error instanceof Error ? error.name : "Error"}`);
       }
     }
   };

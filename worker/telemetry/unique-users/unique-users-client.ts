@@ -1,7 +1,7 @@
 import { TELEMETRY } from "../../../catalog/index.ts";
 import { withTimeout } from "../../../otlp/bounded.ts";
 import type { TelemetryPipeline } from "../../../otlp/pipeline.ts";
-import { warnRateLimited } from "../../../otlp/throttled-warning.ts";
+import { warnAtMostOncePerInterval } from "../../../otlp/throttled-warning.ts";
 import { registerUpdate } from "./hyperloglog.ts";
 import { utcDay, type UniqueUsers } from "./unique-users-object.ts";
 
@@ -34,7 +34,7 @@ async function todaysSalt(ns: DurableObjectNamespace<UniqueUsers>, now: number):
     return value;
   } catch (error) {
     saltFailedAt = Date.now();
-    warnRateLimited("unique-users-salt", `UniqueUsers salt unavailable: ${error instanceof Error ? error.name : "Error"}`);
+    warnAtMostOncePerInterval("unique-users-salt", `UniqueUsers salt unavailable: ${error instanceof Error ? error.name : "Error"}`);
     return null;
   }
 }
