@@ -132,3 +132,65 @@ export function decodeMetricsRequest(body: Uint8Array): DecodedResourceMetrics[]
 }
 
 export const base64Bytes = (b64: string): Uint8Array => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+
+/** What an export says about one metric itself, as a backend reads it: the OTLP data type, unit, bounds, attribute keys. */
+export interface MetricDescriptor {
+  name: string;
+  unit: string;
+  /** gauge; sum split by is_monotonic into counter / updowncounter; histogram; the two types we never send. */
+  kind: "gauge" | "counter" | "updowncounter" | "histogram" | "exponential_histogram" | "summary";
+  /** Histograms: explicit_bounds of the first point. */
+  bounds?: number[];
+  attributeKeys: string[];
+}
+
+const KIND_BY_FIELD: Record<number, MetricDescriptor["kind"]> = { 5: "gauge", 7: "counter", 9: "histogram", 10: "exponential_histogram", 11: "summary" };
+
+/** HistogramDataPoint.explicit_bounds = 7: packed doubles, or one fixed64 field per bound. */
+function explicitBounds(point: Uint8Array): number[] {
+  const bounds: number[] = [];
+  for (const f of fields(point)) {
+    if (f.field !== 7) continue;
+    if (f.fixed) bounds.push(f.fixed.getFloat64(0, true));
+    if (f.bytes) {
+      const view = new DataView(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
+      for (let i = 0; i < f.bytes.byteLength; i += 8) bounds.push(view.getFloat64(i, true));
+    }
+  }
+  return bounds;
+}
+
+function descriptor(buf: Uint8Array): MetricDescriptor {
+  const d: MetricDescriptor = { name: "", unit: "", kind: "gauge", attributeKeys: [] };
+  const keys = new Set<string>();
+  for (const f of fields(buf)) {
+    if (f.field === 1 && f.bytes) d.name = text(f.bytes);
+    else if (f.field === 3 && f.bytes) d.unit = text(f.bytes);
+    else if (KIND_BY_FIELD[f.field] && f.bytes) {
+      const histogram = f.field === 9;
+      const data = [...fields(f.bytes)];
+      // Sum.is_monotonic = 3; absent (false) makes it an up-down counter.
+      d.kind = f.field === 7 && !data.some((x) => x.field === 3 && x.int) ? "updowncounter" : KIND_BY_FIELD[f.field]!;
+      for (const point of data) {
+        if (point.field !== 1 || !point.bytes) continue;
+        for (const a of fields(point.bytes)) if (a.field === (histogram ? 9 : 7) && a.bytes) keys.add(keyValue(a.bytes)[0]);
+        if (histogram) d.bounds ??= explicitBounds(point.bytes);
+      }
+    }
+  }
+  d.attributeKeys = [...keys].sort();
+  return d;
+}
+
+/** Every metric in an ExportMetricsServiceRequest, described (one entry per metric per scope). */
+export function describeMetrics(body: Uint8Array): MetricDescriptor[] {
+  const out: MetricDescriptor[] = [];
+  for (const rm of fields(body)) {
+    if (rm.field !== 1 || !rm.bytes) continue;
+    for (const sm of fields(rm.bytes)) {
+      if (sm.field !== 2 || !sm.bytes) continue;
+      for (const m of fields(sm.bytes)) if (m.field === 2 && m.bytes) out.push(descriptor(m.bytes));
+    }
+  }
+  return out;
+}

@@ -1,10 +1,15 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATTR, HTTP_DURATION_BUCKETS, METRICS, QUANTILES, promLabel, promName } from "../../catalog/index.ts";
+import { README } from "../../scripts/obs/metrics-reference.ts";
+import { readMetricsReference } from "../../scripts/obs/readme-metrics-table.ts";
+import { describeMetrics, type MetricDescriptor } from "../../otlp/test/otlp-metrics-decode.ts";
 import { driveMix, newDrive, send, type Drive } from "./drive.ts";
 import { eventually, startPipeline, stopPipelines, type Pipeline } from "./harness.ts";
 
 const DURATION = promName(METRICS.httpServerDuration);
 const env = `${promLabel(ATTR.environment)}="pipeline-test"`;
+const INTERVAL_MS = 1000;
 const num = (samples: Array<{ value: [number, string] }>) => Number(samples[0]?.value[1] ?? NaN);
 
 let p: Pipeline;
@@ -31,7 +36,7 @@ async function settle(): Promise<void> {
 }
 
 beforeAll(async () => {
-  p = await startPipeline({ vars: { RATE_LIMIT_CREATE_PER_MINUTE: "0", RATE_LIMIT_REVEAL_PER_MINUTE: "0", RATE_LIMIT_READ_PER_MINUTE: "0", FLEET_CREATES_PER_MINUTE: "0", FLEET_CREATE_BYTES_PER_MINUTE: "0" } });
+  p = await startPipeline({ exportIntervalMs: INTERVAL_MS,  vars: { RATE_LIMIT_CREATE_PER_MINUTE: "0", RATE_LIMIT_REVEAL_PER_MINUTE: "0", RATE_LIMIT_READ_PER_MINUTE: "0", FLEET_CREATES_PER_MINUTE: "0", FLEET_CREATE_BYTES_PER_MINUTE: "0" } });
   drive = newDrive(p.probes);
   await driveMix(drive, p.workerUrl);
   // The cron purge, as wrangler dev triggers it locally (not a fetch: not counted as a request).
@@ -135,13 +140,47 @@ describe("pipeline: real Worker -> OTLP -> Grafana Cloud stand-in (vmagent -> re
     expect(num(await p.query(`sum(${rowsWritten})`)) - rowsBefore).toBe(statements);
   });
 
-  it("exports at most once per interval, and logs leave in batches, not per request", () => {
-    const metrics = p.batches.filter((b) => b.signal === "metrics");
+  it("names in the README's metrics reference every metric the Worker exported, with its type, unit, labels, buckets and the names Prometheus stored", async () => {
+    const reference = readMetricsReference(readFileSync(README, "utf8"));
+    const exported = new Map<string, MetricDescriptor>();
+    for (const batch of p.batches.filter((b) => b.signal === "metrics" && b.items > 0)) {
+      for (const d of describeMetrics(batch.body)) {
+        const seen = exported.get(d.name);
+        exported.set(d.name, { ...d, attributeKeys: [...new Set([...(seen?.attributeKeys ?? []), ...d.attributeKeys])].sort() });
+      }
+    }
+    const stored = new Set((await p.query(`group by (__name__) ({${env}})`)).map((s) => s.metric.__name__!));
+    // How Prometheus types what OTLP sends: a non-monotonic sum is a gauge.
+    const promType: Record<MetricDescriptor["kind"], string> = { counter: "counter", updowncounter: "gauge (up-down)", gauge: "gauge", histogram: "histogram", exponential_histogram: "native histogram", summary: "summary" };
+    expect(exported.size).toBeGreaterThanOrEqual(15);
+    for (const [name, d] of exported) {
+      const row = reference.get(name);
+      expect(row, `${name} is exported but not in the README's metrics reference`).toBeDefined();
+      expect(row!.stored.length, name).toBeGreaterThanOrEqual(1);
+      expect({ type: row!.type, unit: row!.unit }, name).toEqual({ type: promType[d.kind], unit: d.unit });
+      expect(row!.labels, name).toEqual(expect.arrayContaining(d.attributeKeys.map((k) => k.replace(/\./g, "_"))));
+      expect(row!.buckets, name).toEqual(d.bounds ?? null);
+      expect(row!.stored.filter((n) => !stored.has(n)), `${name}: names the reference gives that Prometheus did not store (it stored: ${[...stored].filter((n) => n.startsWith(row!.stored[0]!.split("_")[0]!)).join(", ")})`).toEqual([]);
+    }
+  });
+
+  it("sends at most one logs, one traces and one metrics POST per interval; with no traffic the aggregator still exports and the isolate sends nothing", async () => {
     const logs = p.batches.filter((b) => b.signal === "logs");
     expect(logs.reduce((n, b) => n + b.items, 0)).toBe(drive.total);
     expect(logs.length).toBeLessThan(drive.total / 5);
-    const gaps = metrics.slice(1).map((b, i) => b.at - metrics[i]!.at);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(900);
+    // Counted over the whole run rather than gap by gap: a slow POST followed by a fast one may arrive closer together
+    // than their flushes started; 500 ms of such jitter is allowed over the run.
+    for (const signal of ["metrics", "logs", "traces"] as const) {
+      const at = p.batches.filter((b) => b.signal === signal).map((b) => b.at);
+      expect(at.length, signal).toBeGreaterThan(2);
+      expect(at.length, `${signal}: ${at.length} POSTs in ${at.at(-1)! - at[0]!} ms`).toBeLessThanOrEqual(Math.floor((at.at(-1)! - at[0]! + 500) / INTERVAL_MS) + 1);
+    }
+    // The last request's flush may still be on its way: idle starts one interval after the last batch of the isolate.
+    const isolateSignals = () => p.batches.filter((b) => b.signal !== "metrics");
+    const idleFrom = Math.max(Date.now(), isolateSignals().at(-1)!.at + INTERVAL_MS);
+    await eventually(async () => p.batches.filter((b) => b.signal === "metrics" && b.at > idleFrom).length >= 3, 30_000);
+    expect(isolateSignals().filter((b) => b.at > idleFrom)).toEqual([]);
+    const metrics = p.batches.filter((b) => b.signal === "metrics");
     console.log(
       `pipeline: ${drive.total} requests, ${metrics.length} metric exports (${Math.round(metrics.reduce((n, b) => n + b.bytes, 0) / metrics.length)} B avg), ` +
         `${logs.length} log batches (${Math.round(logs.reduce((n, b) => n + b.bytes, 0) / logs.length)} B avg), ${p.batches.filter((b) => b.signal === "traces").length} trace batches`,
