@@ -11,3 +11,4 @@ export * from "./telemetry.ts";
 export * from "./observability.ts";
 export * from "./uptime.ts";
 export * from "./placement.ts";
+export * from "./cost-terms.ts";

@@ -1,7 +1,7 @@
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
-import { BREAK_EVEN, GRAFANA_CLOUD, PRICES, RULE_WINDOWS, TELEMETRY_SERIES, type Threshold } from "../catalog/index.ts";
+import { BREAK_EVEN, COST_BASE, COST_TERMS, GRAFANA_CLOUD, PRICES, RULE_WINDOWS, TELEMETRY_SERIES, type Threshold } from "../catalog/index.ts";
 import { formatQuantity } from "../catalog/format.ts";
-import { COST_TERMS, monthlyCostUsd, requestsPerMonth, telemetrySeries, telemetrySeriesOverageUsd } from "../promql/index.ts";
+import { monthlyCostUsd, requestsPerMonth, telemetrySeries, telemetrySeriesOverageUsd, termCostUsd, termReason } from "../promql/index.ts";
 import { buildDashboard } from "./lib/layout.ts";
 import { statPanel, timeseriesPanel } from "./lib/panels.ts";
 import { PANEL_SCOPE } from "./lib/scope.ts";
@@ -9,7 +9,7 @@ import { explainQuantity, explainThreshold, warningCritical } from "./lib/thresh
 
 /** Rec. 5, cost: the monthly bill projected from live rates and the catalog's prices. */
 
-const HOW = `Live rates over the last ${RULE_WINDOWS.cost}, scaled to a billing month, minus what the Paid plan includes, times the catalog's prices (catalog/prices.ts).`;
+const HOW = `The catalog's cost model (catalog/cost-terms.ts, the one \`moltsecret cost\` prices with): live rates over the last ${RULE_WINDOWS.cost}, scaled to a billing month, minus what the Paid plan includes, times the catalog's prices.`;
 
 /** Requests per month: beyond the included requests the bill grows; beyond break-even, traditional hosting is cheaper. */
 const REQUEST_STEPS: Threshold = { warning: PRICES.workersIncludedRequests, critical: BREAK_EVEN.requestsPerMonth };
@@ -19,7 +19,7 @@ const summary = {
   panels: [
     statPanel({
       title: "Projected monthly cost",
-      description: `${HOW} Base: ${formatQuantity(PRICES.workersBaseMonthly)} (${PRICES.workersBaseMonthly.reason}). Durable Object requests are not metered by the Worker and are not included.`,
+      description: `${HOW} Base: ${formatQuantity(COST_BASE)} (${COST_BASE.reason}). $0 while every item fits the Free plan's allowances.`,
       unit: "currencyUSD", targets: [{ expr: monthlyCostUsd(PANEL_SCOPE) }],
     }),
     statPanel({
@@ -35,8 +35,8 @@ const breakdown = {
   panels: [
     timeseriesPanel({
       title: "Projected monthly cost by item",
-      description: `${HOW} ${COST_TERMS.map((t) => `${t.title}: ${t.reason}.`).join(" ")}`,
-      unit: "currencyUSD", targets: COST_TERMS.map((t) => ({ expr: t.expr(PANEL_SCOPE), legend: t.title })), stacked: true,
+      description: `${HOW} On the Paid plan. ${COST_TERMS.map((t) => `${t.title}: ${termReason(t)}.`).join(" ")}`,
+      unit: "currencyUSD", targets: COST_TERMS.map((t) => ({ expr: termCostUsd(t, PANEL_SCOPE), legend: t.title })), stacked: true,
     }),
     timeseriesPanel({
       title: "Projected monthly cost",

@@ -1,12 +1,12 @@
 import {
-  ATTR, BYTES_PER_GB, DAYS_PER_MONTH, GRAFANA_CLOUD, LABEL_VALUES, METRICS, PRICES, RULE_WINDOWS, TELEMETRY, UNIT, type Quantity,
+  ATTR, COST_ASSUMPTIONS, COST_BASE, COST_TERMS, DAYS_PER_MONTH, GRAFANA_CLOUD, LABEL_VALUES, METRICS, RULE_WINDOWS, TELEMETRY, UNIT, type CostTerm,
 } from "../catalog/index.ts";
 import { d1Size } from "./queries.ts";
 import { eq, narrow, num, sumRate, type Scope } from "./expr.ts";
 
 /**
- * Projected monthly Cloudflare bill in USD: live rates over the cost window, scaled to a billing month,
- * minus what the plan includes, times the catalog's prices. Each term falls back to 0 without data.
+ * Projected monthly Cloudflare bill in USD: the catalog's cost model (COST_TERMS, as `moltsecret cost` prices it) on
+ * live rates over the cost window, scaled to a billing month. Each term falls back to 0 without data.
  */
 
 const SECONDS_PER_MONTH = UNIT.secondsPerDay * DAYS_PER_MONTH.value;
@@ -16,63 +16,57 @@ const costScope = (scope: Scope): Scope => narrow(scope, { window: RULE_WINDOWS.
 /** Units per month at the current rate. */
 const monthly = (perSecond: string): string => `(${perSecond}) * ${num(SECONDS_PER_MONTH)}`;
 
-/** USD for usage above the included amount, priced per million. */
-const overage = (usagePerMonth: string, included: Quantity, pricePerMillion: Quantity): string =>
-  `clamp_min(${usagePerMonth} - ${num(included.value)}, 0) * ${num(pricePerMillion.value / UNIT.million)}`;
-
 const orZero = (expr: string): string => `(${expr} or vector(0))`;
-
-export interface CostTerm {
-  readonly key: string;
-  readonly title: string;
-  readonly expr: (scope: Scope) => string;
-  readonly reason: string;
-}
-
-export const COST_TERMS: readonly CostTerm[] = [
-  {
-    key: "workers-requests", title: "Workers requests",
-    expr: (s) => overage(monthly(sumRate(METRICS.httpServerDuration, costScope(s), "_count")), PRICES.workersIncludedRequests, PRICES.workersRequestsPerMillion),
-    reason: `${PRICES.workersRequestsPerMillion.reason}; ${PRICES.workersIncludedRequests.reason}`,
-  },
-  {
-    key: "workers-cpu", title: "Workers CPU",
-    expr: (s) => overage(monthly(sumRate(METRICS.workerCpuTime, costScope(s), "_sum")), PRICES.workersIncludedCpuMs, PRICES.workersCpuPerMillionMs),
-    reason: `${PRICES.workersCpuPerMillionMs.reason}; ${PRICES.workersIncludedCpuMs.reason}`,
-  },
-  {
-    key: "d1-reads", title: "D1 rows read",
-    expr: (s) => overage(monthly(sumRate(METRICS.d1RowsRead, costScope(s))), PRICES.d1IncludedReadsMonthly, PRICES.d1ReadsPerMillion),
-    reason: `${PRICES.d1ReadsPerMillion.reason}; ${PRICES.d1IncludedReadsMonthly.reason}`,
-  },
-  {
-    key: "d1-writes", title: "D1 rows written",
-    expr: (s) => overage(monthly(sumRate(METRICS.d1RowsWritten, costScope(s))), PRICES.d1IncludedWritesMonthly, PRICES.d1WritesPerMillion),
-    reason: `${PRICES.d1WritesPerMillion.reason}; ${PRICES.d1IncludedWritesMonthly.reason}`,
-  },
-  {
-    key: "d1-storage", title: "D1 storage",
-    expr: (s) => `clamp_min(${d1Size({ ...s, by: [] })} - ${num(PRICES.d1IncludedStorage.value)}, 0) * ${num(PRICES.d1StoragePerGbMonth.value / BYTES_PER_GB)}`,
-    reason: `${PRICES.d1StoragePerGbMonth.reason}; ${PRICES.d1IncludedStorage.reason}`,
-  },
-  {
-    key: "kv-reads", title: "KV reads",
-    expr: (s) => overage(monthly(sumRate(METRICS.cacheLookups, narrow(costScope(s), { matchers: [eq(ATTR.cacheLayer, LABEL_VALUES.cacheLayerKv)] }))), PRICES.kvIncludedReadsMonthly, PRICES.kvReadsPerMillion),
-    reason: `${PRICES.kvReadsPerMillion.reason}; ${PRICES.kvIncludedReadsMonthly.reason}; every KV cache lookup is a billed read`,
-  },
-  {
-    key: "kv-writes", title: "KV writes",
-    expr: (s) => overage(monthly(sumRate(METRICS.kvWrites, costScope(s))), PRICES.kvIncludedWritesMonthly, PRICES.kvWritesPerMillion),
-    reason: `${PRICES.kvWritesPerMillion.reason}; ${PRICES.kvIncludedWritesMonthly.reason}; the query cache's hot-data promotions and invalidations, as measured`,
-  },
-];
 
 /** Requests per month at the current rate. */
 export const requestsPerMonth = (scope: Scope): string => monthly(sumRate(METRICS.httpServerDuration, costScope({ ...scope, by: [] }), "_count"));
 
-/** The whole projected bill: base plan plus every usage term. */
+const kvLookups = (s: Scope): Scope => narrow(costScope(s), { matchers: [eq(ATTR.cacheLayer, LABEL_VALUES.cacheLayerKv)] });
+
+/**
+ * Each per-request figure of the cost model as the Worker meters it, per month. Durable Object requests are not
+ * metered (the calls go to four classes from many places), so they are the requests times COST_ASSUMPTIONS.doRequests,
+ * the same default `moltsecret cost` uses.
+ */
+const PER_REQUEST_USAGE: Record<keyof typeof COST_ASSUMPTIONS, (s: Scope) => string> = {
+  cpuMs: (s) => monthly(sumRate(METRICS.workerCpuTime, costScope(s), "_sum")),
+  d1RowsRead: (s) => monthly(sumRate(METRICS.d1RowsRead, costScope(s))),
+  d1RowsWritten: (s) => monthly(sumRate(METRICS.d1RowsWritten, costScope(s))),
+  kvReads: (s) => monthly(sumRate(METRICS.cacheLookups, kvLookups(s))),
+  kvWrites: (s) => monthly(sumRate(METRICS.kvWrites, costScope(s))),
+  doRequests: (s) => `${requestsPerMonth(s)} * ${num(COST_ASSUMPTIONS.doRequests.value)}`,
+};
+
+/** A cost term's usage this month at the current rate (storage: the size held now). */
+export function monthlyTermUsage(term: CostTerm, scope: Scope): string {
+  const s = { ...scope, by: [] };
+  switch (term.usage.kind) {
+    case "requests": return requestsPerMonth(s);
+    case "perRequest": return PER_REQUEST_USAGE[term.usage.per](s);
+    case "storage": return d1Size(s);
+  }
+}
+
+/** USD of one cost term on the Paid plan: usage above the included amount, at the term's price; 0 without data. */
+export const termCostUsd = (term: CostTerm, scope: Scope): string =>
+  `clamp_min(${orZero(monthlyTermUsage(term, scope))} - ${num(term.included.value)}, 0) * ${num(term.price.value / term.per)}`;
+
+/** Why a term costs what it does, for panel descriptions. */
+export const termReason = (term: CostTerm): string =>
+  `${term.price.reason}; ${term.included.reason}${term.usage.kind === "perRequest" && term.usage.per === "doRequests" ? `; not metered: ${COST_ASSUMPTIONS.doRequests.value} per request (COST_ASSUMPTIONS.doRequests)` : ""}`;
+
+/** 1 while every term's usage fits the Free plan's allowances (the bill is then $0), else 0. */
+export function freePlanFit(scope: Scope): string {
+  const requests = orZero(requestsPerMonth(scope));
+  return COST_TERMS.map((t) => {
+    const bound = "perMonth" in t.free ? num(t.free.perMonth) : `${requests} * ${num(t.free.perRequest)}`;
+    return `(${orZero(monthlyTermUsage(t, scope))} <= bool ${bound})`;
+  }).join(" * ");
+}
+
+/** The whole projected bill: the base fee plus every term, or $0 while the month fits the Free plan. */
 export const monthlyCostUsd = (scope: Scope): string =>
-  [num(PRICES.workersBaseMonthly.value), ...COST_TERMS.map((t) => orZero(t.expr({ ...scope, by: [] })))].join(" + ");
+  `(${[num(COST_BASE.value), ...COST_TERMS.map((t) => termCostUsd(t, scope))].join(" + ")}) * (1 - ${freePlanFit(scope)})`;
 
 /**
  * Telemetry's own cost in Grafana Cloud: every series the Worker and the Tail Worker write (job = service.name),

@@ -1,4 +1,7 @@
-import { BYTES_PER_GB, COST_ASSUMPTIONS, COST_PROJECTIONS, COST_PROJECTION_TOLERANCE, DAYS_PER_MONTH, FREE_PLAN, GRAFANA_CLOUD, PRICES, TELEMETRY, TELEMETRY_COST, UNIT } from "../../catalog/index.ts";
+import {
+  BYTES_PER_GB, COST_ASSUMPTIONS, COST_BASE, COST_PROJECTIONS, COST_PROJECTION_TOLERANCE, COST_TERMS, DAYS_PER_MONTH, GRAFANA_CLOUD, PRICES, TELEMETRY,
+  TELEMETRY_COST, UNIT, termUsd, withinFree, type CostTerm,
+} from "../../catalog/index.ts";
 import { FULL_MIX_POINTS, aggregatorCost } from "../../otlp/aggregator/cost.ts";
 
 /** Average resource use of one API request. */
@@ -54,13 +57,6 @@ export interface TelemetryCost {
   totalUsd: number;
 }
 
-const M = 1e6;
-
-function line(item: string, usage: number, unit: string, included: number, perMillion: number, priceUnit: string): CostLine {
-  const billable = Math.max(0, usage - included);
-  return { item, usage, unit, included, billable, unitPrice: perMillion, priceUnit, usd: (billable / M) * perMillion };
-}
-
 const intervalsPerMonth = (DAYS_PER_MONTH.value * UNIT.secondsPerDay * UNIT.msPerSecond) / TELEMETRY.exportInterval.value;
 
 /**
@@ -101,44 +97,36 @@ export function estimateTelemetryCost(requests: number, busyIsolates = TELEMETRY
   return { grafanaPlan: free ? "free" : "pro", activeSeries, dpm, logsGb, tracesGb, aggregatorRequests, lines, totalUsd: lines.reduce((a, l) => a + l.usd, 0) };
 }
 
-/** True when the whole month fits the Free plan's daily allowances (the document's "MVP <3M: $0"). */
-export function fitsFreePlan(requests: number, per: PerRequest, storageBytes: number): boolean {
-  const days = DAYS_PER_MONTH.value;
-  return (
-    requests <= PRICES.workersFreeRequestsPerDay.value * days &&
-    requests * per.d1RowsRead <= PRICES.d1FreeReadsPerDay.value * days &&
-    requests * per.d1RowsWritten <= FREE_PLAN.d1WritesPerDay.value * days &&
-    requests * per.kvReads <= PRICES.kvFreeReadsPerDay.value * days &&
-    requests * per.kvWrites <= FREE_PLAN.kvWritesPerDay.value * days &&
-    requests * per.doRequests <= FREE_PLAN.doRequestsPerDay.value * days &&
-    per.cpuMs <= FREE_PLAN.cpuMsPerInvocation.value &&
-    storageBytes <= FREE_PLAN.d1Storage.value
-  );
+/** A term's usage in a month at `requests` requests of `per` each, holding `storageBytes`. */
+export function termUsage(term: CostTerm, requests: number, per: PerRequest, storageBytes: number): number {
+  switch (term.usage.kind) {
+    case "requests": return requests;
+    case "perRequest": return requests * per[term.usage.per];
+    case "storage": return storageBytes;
+  }
 }
 
-/** Monthly Cloudflare bill, line by line, from the catalog's prices and allowances. */
+/** A term's line of the bill at `usage` (Paid plan). */
+export function termLine(term: CostTerm, usage: number): CostLine {
+  const included = term.included.value;
+  return { item: term.title, usage, unit: term.unit, included, billable: Math.max(0, usage - included), unitPrice: term.price.value, priceUnit: term.price.unit, usd: termUsd(term, usage) };
+}
+
+const baseLine = (): CostLine => ({ item: "Workers Paid plan", usage: 1, unit: "month", included: 0, billable: 1, unitPrice: COST_BASE.value, priceUnit: COST_BASE.unit, usd: COST_BASE.value });
+
+/** True when the whole month fits the Free plan's allowances (the document's "MVP <3M: $0"). */
+export function fitsFreePlan(requests: number, per: PerRequest, storageBytes: number): boolean {
+  return COST_TERMS.every((t) => withinFree(t, termUsage(t, requests, per, storageBytes), requests));
+}
+
+/** Monthly Cloudflare bill, line by line: the catalog's COST_TERMS, as the cost dashboard computes it. */
 export function estimateCost(requests: number, per: PerRequest, storageBytes = 0): CostEstimate {
+  const telemetry = estimateTelemetryCost(requests);
   if (fitsFreePlan(requests, per, storageBytes)) {
-    return { requestsPerMonth: requests, storageBytes, plan: "free", lines: [{ item: "Free plan (all usage within daily allowances)", usage: requests, unit: "requests", included: requests, billable: 0, unitPrice: 0, priceUnit: "", usd: 0 }], totalUsd: 0, telemetry: estimateTelemetryCost(requests) };
+    return { requestsPerMonth: requests, storageBytes, plan: "free", lines: [{ item: "Free plan (all usage within daily allowances)", usage: requests, unit: "requests", included: requests, billable: 0, unitPrice: 0, priceUnit: "", usd: 0 }], totalUsd: 0, telemetry };
   }
-  const P = PRICES;
-  const lines: CostLine[] = [
-    { item: "Workers Paid plan", usage: 1, unit: "month", included: 0, billable: 1, unitPrice: P.workersBaseMonthly.value, priceUnit: "USD/month", usd: P.workersBaseMonthly.value },
-    line("Workers requests", requests, "requests", P.workersIncludedRequests.value, P.workersRequestsPerMillion.value, "USD/M"),
-    line("Workers CPU time", requests * per.cpuMs, "ms", P.workersIncludedCpuMs.value, P.workersCpuPerMillionMs.value, "USD/M ms"),
-    line("D1 rows read", requests * per.d1RowsRead, "rows", P.d1IncludedReadsMonthly.value, P.d1ReadsPerMillion.value, "USD/M"),
-    line("D1 rows written", requests * per.d1RowsWritten, "rows", P.d1IncludedWritesMonthly.value, P.d1WritesPerMillion.value, "USD/M"),
-    {
-      item: "D1 storage", usage: storageBytes, unit: "bytes", included: P.d1IncludedStorage.value,
-      billable: Math.max(0, storageBytes - P.d1IncludedStorage.value), unitPrice: P.d1StoragePerGbMonth.value, priceUnit: "USD/GB-month",
-      usd: (Math.max(0, storageBytes - P.d1IncludedStorage.value) / BYTES_PER_GB) * P.d1StoragePerGbMonth.value,
-    },
-    line("KV reads", requests * per.kvReads, "reads", P.kvIncludedReadsMonthly.value, P.kvReadsPerMillion.value, "USD/M"),
-    line("KV writes", requests * per.kvWrites, "writes", P.kvIncludedWritesMonthly.value, P.kvWritesPerMillion.value, "USD/M"),
-    line("Durable Object requests", requests * per.doRequests, "requests", P.doIncludedRequestsMonthly.value, P.doRequestsPerMillion.value, "USD/M"),
-  ];
-  const totalUsd = lines.reduce((a, l) => a + l.usd, 0);
-  return { requestsPerMonth: requests, storageBytes, plan: "paid", lines, totalUsd, telemetry: estimateTelemetryCost(requests) };
+  const lines = [baseLine(), ...COST_TERMS.map((t) => termLine(t, termUsage(t, requests, per, storageBytes)))];
+  return { requestsPerMonth: requests, storageBytes, plan: "paid", lines, totalUsd: lines.reduce((a, l) => a + l.usd, 0), telemetry };
 }
 
 export interface ProjectionComparison {
@@ -191,32 +179,20 @@ export interface MonthUsage {
 }
 
 /**
- * The month's bill at measured usage (Paid plan allowances): D1 always, the Worker's lines when its invocations
- * were measured. Unmeasured lines count as zero and are named, so the total is a floor, never a guess.
+ * The month's bill at measured usage (Paid plan allowances), one line per cost term; the base fee when the Worker's
+ * requests were measured. Unmeasured lines count as zero and are named, so the total is a floor, never a guess.
  */
 export function monthlyCostAtUsage(u: MonthUsage): { lines: CostLine[]; totalUsd: number; unmeasured: string[] } {
-  const P = PRICES;
+  const measured: Record<keyof PerRequest | "requests" | "storage", number | null | undefined> = {
+    requests: u.workerRequests, cpuMs: u.workerCpuMs, d1RowsRead: u.rowsRead, d1RowsWritten: u.rowsWritten, storage: u.storageBytes,
+    kvReads: null, kvWrites: null, doRequests: null,
+  };
   const unmeasured: string[] = [];
-  if (u.rowsRead === null) unmeasured.push("D1 rows read");
-  if (u.rowsWritten === null) unmeasured.push("D1 rows written");
-  const storageBillable = Math.max(0, u.storageBytes - P.d1IncludedStorage.value);
-  const lines: CostLine[] = [];
-  if (u.workerRequests != null) {
-    lines.push(
-      { item: "Workers Paid plan", usage: 1, unit: "month", included: 0, billable: 1, unitPrice: P.workersBaseMonthly.value, priceUnit: "USD/month", usd: P.workersBaseMonthly.value },
-      line("Workers requests", u.workerRequests, "requests", P.workersIncludedRequests.value, P.workersRequestsPerMillion.value, "USD/M"),
-    );
-    if (u.workerCpuMs != null) lines.push(line("Workers CPU time", u.workerCpuMs, "ms", P.workersIncludedCpuMs.value, P.workersCpuPerMillionMs.value, "USD/M ms"));
-    else unmeasured.push("Workers CPU time");
-  } else unmeasured.push("Workers requests and CPU");
-  lines.push(
-    line("D1 rows read", u.rowsRead ?? 0, "rows", P.d1IncludedReadsMonthly.value, P.d1ReadsPerMillion.value, "USD/M"),
-    line("D1 rows written", u.rowsWritten ?? 0, "rows", P.d1IncludedWritesMonthly.value, P.d1WritesPerMillion.value, "USD/M"),
-    {
-      item: "D1 storage", usage: u.storageBytes, unit: "bytes", included: P.d1IncludedStorage.value, billable: storageBillable,
-      unitPrice: P.d1StoragePerGbMonth.value, priceUnit: "USD/GB-month", usd: (storageBillable / BYTES_PER_GB) * P.d1StoragePerGbMonth.value,
-    },
-  );
-  unmeasured.push("KV", "Durable Objects");
+  const lines: CostLine[] = u.workerRequests != null ? [baseLine()] : [];
+  for (const term of COST_TERMS) {
+    const usage = measured[term.usage.kind === "perRequest" ? term.usage.per : term.usage.kind];
+    if (usage == null) unmeasured.push(term.title);
+    lines.push(termLine(term, usage ?? 0));
+  }
   return { lines, totalUsd: lines.reduce((a, l) => a + l.usd, 0), unmeasured };
 }

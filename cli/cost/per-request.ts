@@ -1,4 +1,4 @@
-import { COST_ASSUMPTIONS } from "../../catalog/index.ts";
+import { COST_ASSUMPTIONS, METRICS, promName } from "../../catalog/index.ts";
 import { instantQuery, QUERIES, type PrometheusOptions } from "../sources/prometheus.ts";
 import { DEFAULT_PER_REQUEST, type PerRequest } from "./model.ts";
 
@@ -48,4 +48,12 @@ export async function resolvePerRequest(flags: Partial<PerRequest>, prom: Promet
     }
   }
   return { values, provenance, reasons, ...(prom ? { window } : {}) };
+}
+
+/** D1 storage for the bill: the flag, else the size Prometheus measures now, else 0 (said so). */
+export async function resolveStorage(flagBytes: number | null, prom: PrometheusOptions | null): Promise<{ bytes: number; source: string }> {
+  if (flagBytes !== null) return { bytes: flagBytes, source: "given with --storage" };
+  const measured = prom ? await instantQuery(prom, QUERIES.size) : null;
+  if (measured !== null) return { bytes: measured, source: `measured: Prometheus ${promName(METRICS.d1DatabaseSize)}` };
+  return { bytes: 0, source: "not measured: 0 B (give --storage or --prometheus-url)" };
 }

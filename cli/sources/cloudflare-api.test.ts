@@ -60,7 +60,7 @@ describe("capacity --source cloudflare against the documented REST and GraphQL s
     // 2 GB growing 40 MB/day reaches 5 GB in 75 days: beyond the 30-day lead time, so still OK.
     expect(report.projection!.daysToWarning).toBeCloseTo((5e9 - (800_000_000 + PER_DAY * 29)) / PER_DAY, 6);
     expect(report.status).toBe("ok");
-    expect(report.cost.unmeasured).toEqual(["KV", "Durable Objects"]);
+    expect(report.cost.unmeasured).toEqual(["KV reads", "KV writes", "Durable Object requests"]);
     expect(report.cost.lines.find((l) => l.item === "D1 rows written")!.billable).toBe(90_000_000 - 50_000_000);
   });
 
@@ -80,7 +80,7 @@ describe("capacity --source cloudflare against the documented REST and GraphQL s
     expect(stdout).toMatch(/D1 rows written: \$40\.00/);
     // 40B rows read: 15B over the 25B included at $0.001/M.
     expect(stdout).toMatch(/D1 rows read: \$15\.00/);
-    expect(stdout).toMatch(/Total: \$60\.00\/month \(not measured: KV, Durable Objects\)/);
+    expect(stdout).toMatch(/Total: \$60\.00\/month \(not measured: KV reads, KV writes, Durable Object requests\)/);
     const gql = cf.requests.filter((r) => r.path.endsWith("/graphql")).map((r) => r.body as { variables: Record<string, string> });
     expect(gql.some((b) => b.variables.scriptName === "moltsecret-api")).toBe(true);
   });

@@ -93,11 +93,15 @@ export const BASIC_AUTH = {
 };
 
 /** A real Prometheus on 127.0.0.1 whose TSDB was backfilled by promtool with `traffic`, optionally behind basic auth. */
-export async function startBackfilledPrometheus(traffic: Traffic, opts: { basicAuth?: boolean } = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+export const startBackfilledPrometheus = (traffic: Traffic, opts: { basicAuth?: boolean } = {}): Promise<{ url: string; stop: () => Promise<void> }> =>
+  startPrometheusFrom(openMetrics(traffic, Math.floor(Date.now() / 1000)), opts);
+
+/** A real Prometheus on 127.0.0.1 whose TSDB promtool backfilled from OpenMetrics text, optionally behind basic auth. */
+export async function startPrometheusFrom(openMetricsText: string, opts: { basicAuth?: boolean } = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   const bins = await obsBinaries();
   const dir = await mkdtemp(join(tmpdir(), "moltsecret-prom-"));
   const input = join(dir, "traffic.om");
-  await writeFile(input, openMetrics(traffic, Math.floor(Date.now() / 1000)));
+  await writeFile(input, openMetricsText);
   await run(bins.promtool, ["tsdb", "create-blocks-from", "openmetrics", input, join(dir, "data")], { timeout: 60_000 });
   await writeFile(join(dir, "prometheus.yml"), "global:\n  scrape_interval: 1m\n");
   const port = await freePort();
