@@ -1,4 +1,6 @@
-import { BYTES_PER_GB, q, type Threshold } from "./quantity.ts";
+import { LIMIT_FRACTIONS } from "./capacity.ts";
+import { D1_LIMITS } from "./limits.ts";
+import { q, type Threshold } from "./quantity.ts";
 
 const DOC = "infrastructure-recommendations.md";
 
@@ -13,9 +15,10 @@ export const P95_LATENCY: Threshold<"s"> = {
   critical: q(2, "s", `${DOC} Rec. 4: p95 latency > 2s is critical`),
 };
 
+/** The document's 5 GB and 8 GB are 50% and 80% of D1's 10 GB: derived, so the limit and the fractions stay the one source. */
 export const D1_SIZE: Threshold<"bytes"> = {
-  warning: q(5 * BYTES_PER_GB, "bytes", `${DOC} Rec. 4: D1 size > 5GB is a warning (also the Rec. 1 migration trigger, 50% of the limit)`),
-  critical: q(8 * BYTES_PER_GB, "bytes", `${DOC} Rec. 4: D1 size > 8GB is critical`),
+  warning: q(D1_LIMITS.maxSize.value * LIMIT_FRACTIONS.warning.value, "bytes", `${DOC} Rec. 4: D1 size > 5GB is a warning (also the Rec. 1 migration trigger, 50% of the limit)`),
+  critical: q(D1_LIMITS.maxSize.value * LIMIT_FRACTIONS.critical.value, "bytes", `${DOC} Rec. 4: D1 size > 8GB is critical`),
 };
 
 export const WORKER_CPU: Threshold<"ms"> = {
@@ -36,7 +39,7 @@ export const BURN_RATE_WINDOWS = [
 
 /** Recommendation 1, "When to Migrate". */
 export const MIGRATION = {
-  d1Size: q(5 * BYTES_PER_GB, "bytes", `${DOC} Rec. 1: plan migration when the database exceeds 5GB (50% of the limit)`),
+  d1Size: q(D1_SIZE.warning.value, "bytes", `${DOC} Rec. 1: plan migration when the database exceeds 5GB (50% of the limit)`),
   writeLatencyP95: q(0.05, "s", `${DOC} Rec. 1: plan migration when write latency p95 exceeds 50ms`),
   projectionHorizon: q(30, "days", "Start planning when the size projection crosses 5GB within a month of lead time"),
 } as const;
