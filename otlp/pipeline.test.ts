@@ -12,6 +12,14 @@ const logEntry = (i: number) => ({ timeMs: Date.now(), severityNumber: 9, severi
 afterEach(() => setReceiverMode("ok"));
 
 describe("TelemetryPipeline in workerd", () => {
+  it("exports under this file's own receiver scope: its fail and hang modes never answer another file's exports", async () => {
+    expect(receiverUrl()).toMatch(/\/scope\/[A-Za-z0-9._-]*otlp-pipeline\.test\.ts$/);
+    await setReceiverMode("fail");
+    const anotherFile = receiverUrl().replace(/[^/]+$/, "another-file.test.ts");
+    expect((await fetch(`${anotherFile}/v1/logs`, { method: "POST", body: "" })).status).toBe(200);
+    expect((await fetch(`${receiverUrl()}/v1/logs`, { method: "POST", body: "" })).status).toBe(500);
+  });
+
   it("posts OTLP protobuf metrics to {endpoint}/v1/metrics with the configured headers", async () => {
     const pipeline = new TelemetryPipeline(
       parseTelemetryConfig(telemetryEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: `${receiverUrl()}/`, OTEL_EXPORTER_OTLP_HEADERS: "Authorization=Basic%20dGVzdDp0b2tlbg==" }))!,

@@ -1,4 +1,5 @@
 import { inject } from "vitest";
+import { scoped } from "./file-scope.ts";
 
 export interface CapturedBatch {
   signal: "metrics" | "logs" | "traces";
@@ -11,14 +12,18 @@ export interface CapturedBatch {
   mode: string;
 }
 
-/** Client of the capturing receiver started by otlp-receiver.global-setup.ts (a real HTTP server on 127.0.0.1). */
-export const receiverUrl = (): string => inject("otlpReceiverUrl");
+/**
+ * Client of the capturing receiver started by otlp-receiver.global-setup.ts (a real HTTP server on 127.0.0.1), within
+ * the running test file's scope: the endpoint to export to, what arrived there, and its mode, never another file's.
+ */
+export const receiverUrl = (): string => scoped(inject("otlpReceiverUrl"));
 
 export async function captured(since = 0): Promise<{ next: number; batches: CapturedBatch[] }> {
   const res = await fetch(`${receiverUrl()}/captured?since=${since}`);
   return (await res.json()) as { next: number; batches: CapturedBatch[] };
 }
 
+/** This file's scope only answers 500 ("fail") or never ("hang") from now on; other files' exports are untouched. */
 export async function setReceiverMode(mode: "ok" | "fail" | "hang"): Promise<void> {
   await fetch(`${receiverUrl()}/mode`, { method: "PUT", body: mode });
 }

@@ -58,12 +58,28 @@ export function countItems(body, contentType = "application/x-protobuf") {
 const SIGNALS = { "/v1/metrics": "metrics", "/v1/logs": "logs", "/v1/traces": "traces" };
 
 /**
+ * `/scope/<token>/rest` -> { scope: token, path: "/rest" }; any other path has scope "". Tests that share one server
+ * (test files running in parallel) each use their own token as a path prefix of the endpoint, and read back and switch
+ * modes only within it.
+ */
+export function splitScope(path) {
+  const m = /^\/scope\/([A-Za-z0-9._-]+)(\/.*)?$/.exec(path);
+  return m ? { scope: m[1], path: m[2] ?? "/" } : { scope: "", path };
+}
+
+/**
  * Starts the receiver. `forwardMetricsTo`: vmagent's base URL (metrics are POSTed to {base}/opentelemetry/v1/metrics
  * and its answer is relayed); "pending" answers metrics 503 until setForwardMetricsTo() names the backend (npm start
  * runs the Worker while the stand-in is still starting; cumulative exports lose nothing). `print`: one line per batch.
  */
 export async function startOtlpReceiver({ port = 0, forwardMetricsTo, print = false, mode = "ok" } = {}) {
   const batches = [];
+  /** Per scope (see splitScope): its own batches and its own mode ("" is the unscoped receiver). */
+  const scopes = new Map();
+  const scopeOf = (name) => {
+    if (!scopes.has(name)) scopes.set(name, { batches: [], mode: undefined });
+    return scopes.get(name);
+  };
   let forwardTo = forwardMetricsTo;
   const hanging = new Set();
   let currentMode = mode;
@@ -71,16 +87,20 @@ export async function startOtlpReceiver({ port = 0, forwardMetricsTo, print = fa
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", async () => {
-      const path = req.url?.split("?")[0] ?? "";
+      const { scope: scopeName, path } = splitScope(req.url?.split("?")[0] ?? "");
+      const scope = scopeName ? scopeOf(scopeName) : null;
       // Control endpoints, so tests running inside workerd can drive and read the receiver over HTTP.
       if (path === "/captured" && req.method === "GET") {
         const since = Number(new URL(req.url, "http://x").searchParams.get("since") ?? 0);
-        const out = batches.slice(since).map(({ body, headers, ...b }) => ({ ...b, authorization: headers.authorization ?? null, body: body.toString("base64") }));
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ next: batches.length, batches: out }));
+        const seen = scope ? scope.batches : batches;
+        const out = seen.slice(since).map(({ body, headers, ...b }) => ({ ...b, authorization: headers.authorization ?? null, body: body.toString("base64") }));
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ next: seen.length, batches: out }));
         return;
       }
       if (path === "/mode" && req.method === "PUT") {
-        currentMode = Buffer.concat(chunks).toString("utf8").trim() || "ok";
+        const next = Buffer.concat(chunks).toString("utf8").trim() || "ok";
+        if (scope) scope.mode = next;
+        else currentMode = next;
         res.writeHead(204).end();
         return;
       }
@@ -97,15 +117,17 @@ export async function startOtlpReceiver({ port = 0, forwardMetricsTo, print = fa
       } catch {
         // unparseable: still captured
       }
-      const batch = { signal, bytes: body.length, items, contentType, headers: req.headers, body, at: Date.now(), mode: currentMode };
+      const batchMode = scope?.mode ?? currentMode;
+      const batch = { signal, bytes: body.length, items, contentType, headers: req.headers, body, at: Date.now(), mode: batchMode, scope: scopeName };
       batches.push(batch);
+      scope?.batches.push(batch);
       if (print) console.log(`otlp ${new Date(batch.at).toISOString().slice(11, 23)} ${signal.padEnd(7)} ${String(items).padStart(5)} items ${String(body.length).padStart(7)} B`);
-      if (currentMode === "hang") {
+      if (batchMode === "hang") {
         hanging.add(res);
         res.on("close", () => hanging.delete(res));
         return;
       }
-      if (currentMode === "fail") {
+      if (batchMode === "fail") {
         res.writeHead(500, { "content-type": "text/plain" }).end("simulated backend failure");
         return;
       }
