@@ -2,16 +2,19 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { ATTR, METRICS, TELEMETRY, WORKER_CPU, promLabel, promName } from "../catalog/index.ts";
-import { getPipeline } from "../otlp/index.ts";
+import { activePipeline, getPipeline } from "../otlp/index.ts";
+import type { TelemetryAggregator } from "../otlp/aggregator/aggregator-object.ts";
+import { aggregatorName } from "../otlp/aggregator/points.ts";
+import { captured, decodeBody, receiverUrl } from "../otlp/test/receiver.ts";
 import worker from "./index.ts";
 
 const prometheus = inject("promUrl");
 // Without the aggregator binding the Tail Worker exports its own series: what it records is queried back directly.
-const tailEnv = { ...env, TELEMETRY_AGGREGATOR: undefined, OTEL_EXPORTER_OTLP_ENDPOINT: inject("otlpReceiverUrl"), OTEL_METRIC_EXPORT_INTERVAL: "1000", ENVIRONMENT: "tail-test" };
+const tailEnv = { ...env, TELEMETRY_AGGREGATOR: undefined, OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl(), OTEL_METRIC_EXPORT_INTERVAL: "1000", ENVIRONMENT: "tail-test" };
 
 /** A trace event shaped like production's (locally wrangler sends cpuTime/wallTime 0, so these are built by hand). */
-const item = (cpuTime: number, wallTime: number, outcome = "ok", event: TraceItem["event"] = { request: { url: "https://x/api/secrets", method: "POST", headers: {}, cf: {} } } as unknown as TraceItem["event"]): TraceItem =>
-  ({ scriptName: "moltsecret-api", outcome, cpuTime, wallTime, event, eventTimestamp: Date.now(), logs: [], exceptions: [], diagnosticsChannelEvents: [], executionModel: "stateless", truncated: false }) as unknown as TraceItem;
+const item = (cpuTime: number, wallTime: number, outcome = "ok", event: TraceItem["event"] = { request: { url: "https://x/api/secrets", method: "POST", headers: {}, cf: {} } } as unknown as TraceItem["event"], scriptName = "moltsecret-api"): TraceItem =>
+  ({ scriptName, outcome, cpuTime, wallTime, event, eventTimestamp: Date.now(), logs: [], exceptions: [], diagnosticsChannelEvents: [], executionModel: "stateless", truncated: false }) as unknown as TraceItem;
 
 async function query(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
   const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}`);
@@ -69,10 +72,25 @@ describe("Tail Worker", () => {
     expect(report.handoff!.points).toBe(6);
   });
 
-  it("does nothing without an endpoint", async () => {
-    const ctx = createExecutionContext();
-    await worker.tail([item(10, 10)], { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: "" }, ctx);
-    await waitOnExecutionContext(ctx);
-    expect(getPipeline({}, TELEMETRY.tailServiceName)).toBeNull();
+  it("does nothing without an endpoint: records nothing, hands nothing to the aggregator, exports nothing", async () => {
+    const [off, on] = ["tail-probe-off", "tail-probe-on"];
+    const { next } = await captured();
+    const tail = async (scriptName: string, e: object) => {
+      const ctx = createExecutionContext();
+      await worker.tail([item(10, 10, "ok", undefined, scriptName)], e as typeof tailEnv, ctx);
+      await waitOnExecutionContext(ctx);
+    };
+    await tail(off, { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: "", OTEL_METRIC_EXPORT_INTERVAL: "1000" });
+    // The handler left no pipeline that the next events (or a helper) could record into.
+    expect(activePipeline()).toBeNull();
+    // The same event with an endpoint does reach the aggregator's state: the check below would see one.
+    const onEnv = { ...tailEnv, TELEMETRY_AGGREGATOR: env.TELEMETRY_AGGREGATOR, ENVIRONMENT: "tail-probe-test" };
+    await tail(on, onEnv);
+    expect((await getPipeline(onEnv, TELEMETRY.tailServiceName)!.flush()).handoff?.ok).toBe(true);
+    const aggregators = env.TELEMETRY_AGGREGATOR as unknown as DurableObjectNamespace<TelemetryAggregator>;
+    const fleet = JSON.stringify(await aggregators.get(aggregators.idFromName(aggregatorName(0))).snapshot());
+    expect(fleet).toContain(on);
+    expect(fleet).not.toContain(off);
+    expect((await captured(next)).batches.map(decodeBody).join("\n")).not.toContain(off);
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newDrive, send } from "./drive.ts";
-import { startPipeline, type Pipeline } from "./harness.ts";
+import { eventually, startPipeline, stopPipelines, type Pipeline } from "./harness.ts";
 
 /**
  * No request waits on the fleet aggregator: the real Worker under wrangler dev with its TELEMETRY_AGGREGATOR binding
@@ -65,7 +65,8 @@ beforeAll(async () => {
   const pDown = await startPipeline({ configPath: unreachableAggregatorConfig() });
   try {
     unreachable = await latencies(pDown);
-    await new Promise((r) => setTimeout(r, 2_500));
+    // The failed hand-off's warning and the logs export it did not hold back (both from flushes in waitUntil).
+    await eventually(async () => pDown.consoleLines().some((l) => l.includes('"kind":"handoff"')) && pDown.batches.some((b) => b.signal === "logs"), 20_000);
     lines = pDown.consoleLines();
     signals = pDown.batches.map((b) => b.signal);
   } finally {
@@ -73,7 +74,8 @@ beforeAll(async () => {
   }
 }, 300_000);
 
-afterAll(() => undefined);
+// Each pipeline stops in its finally; this also ends one a timed-out hook left half-started.
+afterAll(stopPipelines);
 
 describe("an unreachable fleet aggregator", () => {
   it("fails the hand-offs (warned once), while logs and traces still leave from the isolate", () => {

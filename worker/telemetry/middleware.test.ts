@@ -6,8 +6,8 @@ import { createStore } from "../store/create-store.ts";
 import type { QueryObserver } from "../store/store.ts";
 import type { TelemetryEnv } from "../../otlp/config.ts";
 import { telemetryMiddleware } from "./middleware.ts";
-import { getPipeline } from "../../otlp/registry.ts";
-import { exportFleet } from "../../otlp/test/fleet.ts";
+import { activePipeline, getPipeline } from "../../otlp/registry.ts";
+import { aggregatorStub, exportFleet } from "../../otlp/test/fleet.ts";
 import { captured, decodeBody, setReceiverMode } from "../../otlp/test/receiver.ts";
 import { telemetryEnv } from "../../otlp/test/telemetry-env.ts";
 import { instrumentWorker, traceProcessor } from "./tracing.ts";
@@ -144,14 +144,21 @@ describe("telemetryMiddleware + instrumentWorker", () => {
     expect(kept).not.toContain("GET /api/secrets/:id");
   });
 
-  it("is fully off without an endpoint: the app answers and nothing is sent", async () => {
-    const e = { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: "" } as TelemetryEnv;
+  it("is fully off without an endpoint: the app answers, and no console line, record, hand-off or export is made", async () => {
+    const marker = "mw-test-off";
+    const e = { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: "", OTEL_SERVICE_NAME: marker, ENVIRONMENT: marker, LOG_REQUESTS_TO_CONSOLE: "all" } as TelemetryEnv;
     const handler = instrumentWorker({ fetch: makeApp().fetch });
     const { next } = await captured();
-    expect((await call(handler, e, `/api/secrets/${SECRET_ID}`)).status).toBe(200);
-    expect((await call(handler, e, `/boom/${SECRET_ID}`)).status).toBe(500);
-    expect(getPipeline(e)).toBeNull();
-    await new Promise((r) => setTimeout(r, 50));
-    expect((await captured(next)).batches).toHaveLength(0);
+    const lines = await consoleLinesOf(async () => {
+      expect((await call(handler, e, `/api/secrets/${SECRET_ID}`)).status).toBe(200);
+      expect((await call(handler, e, `/boom/${SECRET_ID}`)).status).toBe(500);
+    });
+    // call() waited for each request's waitUntil work: whatever the requests would send has been sent by now.
+    expect(lines.filter((l) => l.includes('"http.route"'))).toEqual([]);
+    // The cache and business counters record into the active pipeline: the previous test's must not be left there.
+    expect(activePipeline()).toBeNull();
+    expect(traceProcessor.openTraces).toBe(0);
+    expect(JSON.stringify(await aggregatorStub().snapshot())).not.toContain(marker);
+    expect((await captured(next)).batches).toEqual([]);
   });
 });
