@@ -27,7 +27,7 @@ export default defineConfig(async () => {
             include: ["worker/**/*.test.ts", "otlp/**/*.test.ts"],
             exclude: NODE_TESTS,
             setupFiles: ["./worker/test/apply-migrations.ts"],
-            globalSetup: ["./otlp/test/otlp-receiver.global-setup.ts", "./otlp/test/throttling-backend.global-setup.ts"],
+            globalSetup: ["./test/tmpdir.global-setup.ts", "./otlp/test/otlp-receiver.global-setup.ts", "./otlp/test/throttling-backend.global-setup.ts"],
           },
         },
         {
@@ -54,7 +54,7 @@ export default defineConfig(async () => {
           test: {
             name: "tail",
             include: ["tail/**/*.test.ts"],
-            globalSetup: ["./tail/test/api-bundle.global-setup.ts", "./tail/test/global-setup.ts"],
+            globalSetup: ["./test/tmpdir.global-setup.ts", "./tail/test/api-bundle.global-setup.ts", "./tail/test/global-setup.ts"],
           },
         },
         {

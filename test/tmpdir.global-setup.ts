@@ -1,19 +1,69 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { processesOfRun, type RunProcess } from "./run-processes.ts";
+
+/** One run directory per vitest process, shared by every project that lists this setup (each project loads it anew). */
+interface RunDirectory {
+  dir: string;
+  previous: string | undefined;
+  users: number;
+}
+const SHARED = Symbol.for("moltsecret.test-run-directory");
+const registry = globalThis as { [SHARED]?: RunDirectory };
+
+/** How long processes the run stopped get to finish exiting before they count as left behind. */
+const EXIT_GRACE_MS = 5_000;
+
+/** The vitest process itself and its own pool workers (which exit after the last teardown). */
+function runnerProcesses(found: RunProcess[]): Set<number> {
+  return new Set([process.pid, ...found.filter((p) => p.ppid === process.pid && /vitest|tinypool/.test(p.command)).map((p) => p.pid)]);
+}
+
+async function leftBehind(dir: string): Promise<RunProcess[]> {
+  const deadline = Date.now() + EXIT_GRACE_MS;
+  for (;;) {
+    const found = processesOfRun(dir, new Set());
+    const runner = runnerProcesses(found);
+    const left = found.filter((p) => !runner.has(p.pid));
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 /**
- * Every temporary file the node tests make, and the processes they start (the CLI, wrangler, the stand-in), goes
- * under one directory for the run: the workers inherit TMPDIR, os.tmpdir() follows it, and the directory is removed
- * when the run ends, failed or not.
+ * Every temporary file the tests make, and every process they start (the CLI, wrangler and workerd, the stand-in),
+ * goes under one directory for the run: TMPDIR is set before any other setup runs, so every process started inherits
+ * it (also one re-parented to init after its parent died), and os.tmpdir() follows it. When the run ends, failed or
+ * not, the run fails if any process that carries that TMPDIR (or works or is named inside the directory) is still
+ * alive, listing them (they are then killed, whole groups), or if the directory could not be removed.
  */
-export default function setup(): () => void {
-  const dir = mkdtempSync(join(tmpdir(), "moltsecret-test-run-"));
-  const previous = process.env.TMPDIR;
-  process.env.TMPDIR = dir;
-  return () => {
-    if (previous === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = previous;
-    rmSync(dir, { recursive: true, force: true });
+export default function setup(): () => Promise<void> {
+  const run = (registry[SHARED] ??= { dir: mkdtempSync(join(tmpdir(), "moltsecret-test-run-")), previous: process.env.TMPDIR, users: 0 });
+  run.users++;
+  process.env.TMPDIR = run.dir;
+  return async () => {
+    if (--run.users > 0) return;
+    delete registry[SHARED];
+    if (run.previous === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = run.previous;
+    const left = await leftBehind(run.dir);
+    for (const group of new Set(left.map((p) => p.pgid))) {
+      try {
+        process.kill(-group, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(run.dir, { recursive: true, force: true });
+    const problems = [
+      ...(left.length ? [`${left.length} process(es) of the test run still alive after it ended (now killed):\n${left.map((p) => `  pid ${p.pid} (parent ${p.ppid}, group ${p.pgid}): ${p.command}`).join("\n")}`] : []),
+      ...(existsSync(run.dir) ? [`the run's temporary directory ${run.dir} could not be removed`] : []),
+    ];
+    if (problems.length) {
+      // vitest reports an error thrown here but still exits 0: the exit code is set too.
+      process.exitCode = 1;
+      throw new Error(problems.join("\n"));
+    }
   };
 }
