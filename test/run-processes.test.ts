@@ -23,8 +23,8 @@ afterAll(() => {
 });
 
 describe("processesOfRun: what the run's teardown calls left behind", () => {
-  it("finds a run's processes by the TMPDIR they inherited (grandchildren too) or by working inside the directory, and not once they ended", async () => {
-    const byEnv = start({ PATH: process.env.PATH, TMPDIR: dir });
+  it("finds a run's processes by the TMPDIR they inherited or were given inside it (grandchildren too) or by working inside the directory, and not once they ended", async () => {
+    const byEnv = start({ PATH: process.env.PATH, TMPDIR: join(dir, "cli") });
     const byCwd = start({ PATH: process.env.PATH }, dir);
     const other = start({ PATH: process.env.PATH, TMPDIR: `${dir}-other` });
     const deadline = Date.now() + 5_000;

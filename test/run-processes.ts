@@ -20,9 +20,9 @@ const read = (path: string): string | null => {
 const statFields = (stat: string): string[] => stat.slice(stat.lastIndexOf(")") + 2).split(" ");
 
 /**
- * Every live process (zombies excluded: they have ended) whose environment has TMPDIR=`runDir` (all processes a run
- * starts inherit it, and so do theirs, also once re-parented to init), or whose command line or working directory
- * is inside `runDir`; minus `exclude` (the test runner itself).
+ * Every live process (zombies excluded: they have ended) whose environment has TMPDIR at or inside `runDir` (all
+ * processes a run starts inherit it, and so do theirs, also once re-parented to init), or whose command line or working
+ * directory is inside `runDir`; minus `exclude` (the test runner itself).
  */
 export function processesOfRun(runDir: string, exclude: ReadonlySet<number> = new Set([process.pid])): RunProcess[] {
   const out: RunProcess[] = [];
@@ -43,7 +43,9 @@ export function processesOfRun(runDir: string, exclude: ReadonlySet<number> = ne
       // not ours to read
     }
     const inRun = (p: string) => p === runDir || p.startsWith(`${runDir}/`);
-    if (environ.split("\0").includes(`TMPDIR=${runDir}`) || command.includes(runDir) || inRun(cwd)) {
+    // A child may be handed its own TMPDIR inside the run's (the CLI tests do): still the run's.
+    const tmp = environ.split("\0").find((v) => v.startsWith("TMPDIR="))?.slice("TMPDIR=".length) ?? "";
+    if (inRun(tmp) || command.includes(runDir) || inRun(cwd)) {
       out.push({ pid, ppid: Number(ppid), pgid: Number(pgid), command: command.slice(0, 200) });
     }
   }
