@@ -5,7 +5,6 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { parse, stringify } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error plain ESM script without types
 import { obsBinaries } from "../scripts/obs/binaries.mjs";
 import { PROMETHEUS_RULES, PROMTOOL_TESTS_DIR } from "./generate.ts";
 import { ALL_ALERTS } from "./rules/index.ts";

@@ -3,7 +3,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-// @ts-expect-error plain ESM script without types
 import { freePort } from "./obs/service.mjs";
 
 const state = mkdtempSync(join(tmpdir(), "moltsecret-start-"));

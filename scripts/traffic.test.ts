@@ -1,9 +1,7 @@
 import { createClient } from "@libsql/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalWorker, type LocalWorker } from "./test/local-worker.ts";
-// @ts-expect-error plain ESM script without types
 import { stopAllServices } from "./obs/service.mjs";
-// @ts-expect-error plain ESM script without types
 import { parseDuration, runScenario } from "./traffic.mjs";
 
 type Result = { sent: number; counts: Record<string, number> };

@@ -4,9 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { ATTR, METRICS, promLabel, promName } from "../../catalog/index.ts";
-// @ts-expect-error: plain .mjs helpers shared by the test suites
 import { obsBinaries } from "../../scripts/obs/binaries.mjs";
-// @ts-expect-error: plain .mjs helpers shared by the test suites
 import { freePort, startService } from "../../scripts/obs/service.mjs";
 
 const run = promisify(execFile);

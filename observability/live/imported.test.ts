@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error plain ESM script without types
 import { stopAllServices } from "../../scripts/obs/service.mjs";
-// @ts-expect-error plain ESM script without types
 import { startStandIn } from "../../scripts/obs/stand-in.mjs";
 import { substituteVariables } from "../../promql/lint.ts";
 import { otlpShapedSamples } from "./otlp-shaped-samples.ts";

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATTR, HTTP_DURATION_BUCKETS, METRICS, promLabel, promName } from "../../catalog/index.ts";
-// @ts-expect-error plain ESM script without types
 import { startStandIn } from "../../scripts/obs/stand-in.mjs";
 import { FleetState } from "./fleet-state.ts";
 import { buildFleetExport } from "./otlp-export.ts";

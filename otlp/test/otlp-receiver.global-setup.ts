@@ -1,5 +1,4 @@
 import type { TestProject } from "vitest/node";
-// @ts-expect-error plain ESM script without types
 import { startOtlpReceiver } from "../../scripts/obs/otlp-receiver.mjs";
 
 declare module "vitest" {

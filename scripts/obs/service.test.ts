@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
-// @ts-expect-error plain ESM script without types
 import { groupAlive, inRunDirectory, startService, stopAllServices } from "./service.mjs";
 
 const alive = (pid: number) => {

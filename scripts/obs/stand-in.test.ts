@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATTR, BYTES_PER_GB, D1_SIZE, METRICS, promLabel, promName } from "../../catalog/index.ts";
 import { eventually } from "../../test/pipeline/harness.ts";
-// @ts-expect-error plain ESM script without types
 import { groupAlive, stopAllServices } from "./service.mjs";
-// @ts-expect-error plain ESM script without types
 import { startStandIn } from "./stand-in.mjs";
 
 interface Alert {

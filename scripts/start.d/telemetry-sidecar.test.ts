@@ -1,8 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-// @ts-expect-error plain ESM script without types
 import { alertsPage } from "../traffic.mjs";
-// @ts-expect-error plain ESM script without types
 import sidecar, { PROMETHEUS_URL_FILE } from "./20-telemetry.mjs";
 
 const KEYS = ["MOLTSECRET_OBS", "OTEL_EXPORTER_OTLP_ENDPOINT", "MOLTSECRET_PROMETHEUS_PORT"] as const;
@@ -45,7 +43,7 @@ describe("npm start sidecar 20-telemetry", () => {
       expect(lines.join("\n")).toContain(`${url}/classic/alerts`);
       // npm run traffic prints the same page, and it opens.
       expect(alertsPage()).toBe(`${url}/classic/alerts`);
-      expect((await fetch(alertsPage())).status).toBe(200);
+      expect((await fetch(alertsPage()!)).status).toBe(200);
     } finally {
       await handle.stop();
     }

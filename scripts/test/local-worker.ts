@@ -2,7 +2,6 @@ import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-// @ts-expect-error plain ESM script without types
 import { freePort, startService } from "../obs/service.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");

@@ -1,9 +1,6 @@
 import type { TestProject } from "vitest/node";
-// @ts-expect-error plain ESM script without types
 import { startOtlpReceiver } from "../../scripts/obs/otlp-receiver.mjs";
-// @ts-expect-error plain ESM script without types
 import { stopAllServices } from "../../scripts/obs/service.mjs";
-// @ts-expect-error plain ESM script without types
 import { startStandIn } from "../../scripts/obs/stand-in.mjs";
 
 declare module "vitest" {

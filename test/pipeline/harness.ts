@@ -3,11 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { createClient } from "@libsql/client";
-// @ts-expect-error plain ESM script without types
 import { startOtlpReceiver } from "../../scripts/obs/otlp-receiver.mjs";
-// @ts-expect-error plain ESM script without types
 import { freePort, startService, stopAllServices } from "../../scripts/obs/service.mjs";
-// @ts-expect-error plain ESM script without types
 import { startStandIn } from "../../scripts/obs/stand-in.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
