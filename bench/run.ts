@@ -8,7 +8,7 @@ import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { COMPARISONS } from "./comparisons/index.ts";
 import { machineInfo, sourceState, versions, watchContention } from "./lib/machine.ts";
-import { ROOT } from "./lib/obs.ts";
+import { ROOT } from "./lib/root.ts";
 import { cpuPlan } from "./lib/proc.ts";
 import { writeReport, type SectionOutcome } from "./lib/report.ts";
 import { buildVariant, type Built } from "./lib/build.ts";

@@ -16,17 +16,18 @@
  *   { name: string, start(): Promise<{ vars?: Record<string, string>, bringUp?(): Promise<unknown>, stop(): void | Promise<void> }> }
  * `vars` are passed to the Worker with `wrangler dev --var NAME:VALUE` (e.g. a local OTLP endpoint).
  */
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ROOT, applyLocalMigrations, startWranglerDev } from "./dev/wrangler-dev.mjs";
+import { httpStatus, pollUntil } from "./lib/poll.mjs";
+import { stopAllServices } from "./obs/service.mjs";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 const SIDECAR_DIR = join(ROOT, "scripts", "start.d");
-const HOST = "127.0.0.1";
+/** The Workers `wrangler dev` runs in one process; the first is the API, served on PORT. */
+const WORKER_CONFIGS = ["wrangler.toml"];
 const PORT = Number(process.env.PORT ?? 8787);
-const PERSIST = process.env.PERSIST_TO ? ["--persist-to", process.env.PERSIST_TO] : [];
+const PERSIST_TO = process.env.PERSIST_TO;
 const LOG_LEVEL = process.env.WRANGLER_LOG ?? "warn";
 const READY_TIMEOUT_MS = 60_000;
 const started = Date.now();
@@ -34,40 +35,15 @@ const started = Date.now();
 const say = (line) => console.log(`[start] ${line}`);
 const errorText = (err) => (err instanceof Error ? err.message : String(err));
 
-/** Every child runs in its own process group; stopping signals the group, so workerd under wrangler goes too. */
-const children = new Set();
+/** Every wrangler runs in its own process group (scripts/obs/service.mjs); stopping ends the group, workerd included. */
+let dev = null;
 const sidecars = [];
 let stopping = null;
-
-function spawnGroup(args, stdio) {
-  const child = spawn(WRANGLER, args, { cwd: ROOT, stdio, detached: true });
-  children.add(child);
-  child.on("exit", () => children.delete(child));
-  return child;
-}
-
-const signalGroup = (child, signal) => {
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-};
-
-async function endChild(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return signalGroup(child, "SIGKILL");
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  signalGroup(child, "SIGTERM");
-  const timer = setTimeout(() => signalGroup(child, "SIGKILL"), 5000);
-  await exited;
-  clearTimeout(timer);
-  signalGroup(child, "SIGKILL"); // anything of the group that outlived its leader
-}
 
 /** Ends everything, then exits with `code`: the process never exits before its children and sidecars are stopped. */
 function shutdown(code) {
   stopping ??= (async () => {
-    await Promise.all([...children].map(endChild));
+    await dev?.stop();
     for (const s of sidecars.reverse()) {
       try {
         await s.stop();
@@ -75,24 +51,13 @@ function shutdown(code) {
         say(`warning: sidecar ${s.name} did not stop cleanly (${errorText(err)})`);
       }
     }
+    await stopAllServices(); // e.g. a migration still running
     process.exit(code);
   })();
   return stopping;
 }
 
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => void shutdown(0));
-process.on("exit", () => {
-  for (const child of children) signalGroup(child, "SIGKILL");
-});
-
-function run(args) {
-  return new Promise((resolve, reject) => {
-    // stdin ignored: wrangler then confirms the migration prompt by itself instead of waiting for a TTY.
-    const child = spawnGroup(args, ["ignore", "inherit", "inherit"]);
-    child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`wrangler ${args.join(" ")} exited with ${code}`))));
-  });
-}
 
 async function startSidecars() {
   if (!existsSync(SIDECAR_DIR)) return;
@@ -109,21 +74,18 @@ async function startSidecars() {
   }
 }
 
-async function waitUntilReady(child) {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline && child.exitCode === null && !stopping) {
-    try {
-      if ((await fetch(`http://${HOST}:${PORT}/healthz`)).ok) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
+/** True once /healthz answers 2xx; false after READY_TIMEOUT_MS, or when wrangler exits or we stop first. */
+async function waitUntilReady() {
+  const answered = async () => {
+    if (dev.child.exitCode !== null || stopping) return "gone";
+    const status = await httpStatus(`${dev.url}/healthz`);
+    return status !== null && status >= 200 && status < 300 ? "ready" : null;
+  };
+  return (await pollUntil(answered, { timeoutMs: READY_TIMEOUT_MS, what: "/healthz answering" }).catch(() => "late")) === "ready";
 }
 
 function printExamples() {
-  const base = `http://${HOST}:${PORT}`;
+  const base = dev.url;
   console.log(`
 MoltSecret API ready on ${base} (${((Date.now() - started) / 1000).toFixed(1)} s). Try:
 
@@ -141,12 +103,17 @@ async function main() {
   await startSidecars();
   if (stopping) return;
   say("applying D1 migrations to the local database");
-  await run(["d1", "migrations", "apply", "DB", "--local", ...PERSIST]);
+  // stdin is not a TTY: wrangler then confirms the migration prompt by itself instead of waiting.
+  await applyLocalMigrations({ config: WORKER_CONFIGS[0], persistTo: PERSIST_TO, inherit: true });
   if (stopping) return;
-  const vars = sidecars.flatMap((s) => Object.entries(s.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]));
-  const dev = spawnGroup(["dev", "--local", "--ip", HOST, "--port", String(PORT), "--log-level", LOG_LEVEL, ...PERSIST, ...vars], ["inherit", "inherit", "inherit"]);
-  dev.on("exit", (code, signal) => void shutdown(code ?? (signal ? 0 : 1)));
-  if (await waitUntilReady(dev)) printExamples();
+  const vars = Object.assign({}, ...sidecars.map((s) => s.vars ?? {}));
+  const spawned = await startWranglerDev({ configs: WORKER_CONFIGS, port: PORT, persistTo: PERSIST_TO, vars, logLevel: LOG_LEVEL, inherit: true, ready: false });
+  if (stopping) return spawned.stop();
+  dev = spawned;
+  const ended = (code, signal) => void shutdown(code ?? (signal ? 0 : 1));
+  if (dev.child.exitCode !== null || dev.child.signalCode !== null) ended(dev.child.exitCode, dev.child.signalCode);
+  else dev.child.once("exit", ended);
+  if (await waitUntilReady()) printExamples();
   else if (!stopping) say(`warning: /healthz did not answer within ${READY_TIMEOUT_MS / 1000} s`);
   for (const { name, bringUp } of sidecars) {
     if (stopping || !bringUp) continue;

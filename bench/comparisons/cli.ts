@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { num, spread, table } from "../lib/format.ts";
 import { rotation } from "../lib/measure.ts";
-import { ROOT } from "../lib/obs.ts";
+import { ROOT } from "../lib/root.ts";
 import { summary } from "../lib/stats.ts";
 import { NotMeasurable, type BenchContext, type Comparison } from "../lib/types.ts";
 

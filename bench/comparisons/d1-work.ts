@@ -9,7 +9,7 @@ import { ATTR, METRICS, TELEMETRY, WRITE_BEHIND_FLUSH, promLabel, promName } fro
 import { NO_IO_PATH, createSecret, requestFor } from "../lib/api.ts";
 import { num, passMark, spread, table } from "../lib/format.ts";
 import { measure, rotation, sleep } from "../lib/measure.ts";
-import { ROOT } from "../lib/obs.ts";
+import { ROOT } from "../lib/root.ts";
 import { startOtlpProxy, type OtlpProxy } from "../lib/otlp-proxy.ts";
 import { summary } from "../lib/stats.ts";
 import { type BenchContext, type Comparison, type TargetCheck } from "../lib/types.ts";

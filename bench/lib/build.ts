@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { promisify } from "node:util";
-import { ROOT } from "./obs.ts";
+import { ROOT } from "./root.ts";
 import { WRANGLER, WRANGLER_ENV } from "./wrangler-dev.ts";
 
 const run = promisify(execFile);

@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { ROOT } from "./obs.ts";
+import { ROOT } from "./root.ts";
 
 const run = promisify(execFile);
 

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
-import { ROOT } from "./obs.ts";
+import { ROOT } from "./root.ts";
 import { CLOCK_TICKS, cpuTicks, descendants } from "./proc.ts";
 import { median } from "./stats.ts";
 import { WRANGLER } from "./wrangler-dev.ts";

@@ -1,7 +1,7 @@
 // The Grafana Cloud stand-in (vmagent with Grafana Cloud's labelling -> real Prometheus, scripts/obs/stand-in.mjs) on
 // 127.0.0.1 with per-run data directories, receiving OTLP metrics, queried over Prometheus' API.
 import { join } from "node:path";
-import { ROOT } from "./obs.ts";
+import { ROOT } from "./root.ts";
 
 export interface MetricsStore {
   /** Prometheus' base URL. */

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { passMark, table, num } from "./format.ts";
 import type { Contention, MachineInfo } from "./machine.ts";
-import { ROOT } from "./obs.ts";
+import { ROOT } from "./root.ts";
 import type { BenchOptions, SectionResult } from "./types.ts";
 
 export interface SectionOutcome {

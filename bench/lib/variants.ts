@@ -4,7 +4,7 @@ import { isAbsolute, join } from "node:path";
 import { TELEMETRY } from "../../catalog/index.ts";
 import { UNLIMITED_RATE_VARS } from "./api.ts";
 import type { Built } from "./build.ts";
-import { ROOT } from "./obs.ts";
+import { ROOT } from "./root.ts";
 import { NotMeasurable, type BuildKind } from "./types.ts";
 import type { Variant } from "./wrangler-dev.ts";
 

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { ROOT, freePort } from "./obs.ts";
+import { freePort } from "../../scripts/obs/service.mjs";
+import { ROOT } from "./root.ts";
 import { descendants, pin } from "./proc.ts";
 import type { RunningWorker, Variant } from "./wrangler-dev.ts";
 

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createServer } from "node:net";
+import { httpStatus, pollUntil } from "../lib/poll.mjs";
 
 /** A free TCP port on 127.0.0.1, chosen by the OS. */
 export function freePort() {
@@ -56,20 +57,13 @@ export async function stopAllServices() {
   runDirectories.clear();
 }
 
-async function waitUntilReady(url, child, name, timeoutMs, output) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+function waitUntilReady(url, child, name, timeoutMs, output) {
+  const answered = async () => {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it was ready:\n${output.join("").slice(-2000)}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${name} not ready at ${url} after ${timeoutMs} ms:\n${output.join("").slice(-2000)}`);
+    const status = await httpStatus(url, { timeoutMs: 1000 });
+    return status !== null && status >= 200 && status < 300;
+  };
+  return pollUntil(answered, { timeoutMs, what: `${name} ready at ${url}`, detail: () => output.join("").slice(-2000) });
 }
 
 /**

@@ -5,6 +5,7 @@
 // --prometheus-url and every printed link use this one store.
 //   node scripts/obs/stand-in.mjs [--port 18800] [--interval 15s]
 import { pathToFileURL } from "node:url";
+import { pollUntil } from "../lib/poll.mjs";
 import { startPrometheus, RULES_FILE, UI_PATHS } from "./prometheus.mjs";
 import { startVmagent } from "./vmagent.mjs";
 
@@ -47,13 +48,8 @@ export async function startStandIn({ port, agentPort, interval, rulesFile = RULE
       const res = await fetch(agent.importUrl, { method: "POST", body: `${FLUSH_MARKER} ${seq}\n` });
       await res.arrayBuffer();
       if (!res.ok) throw new Error(`vmagent refused the flush marker: HTTP ${res.status}`);
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const [sample] = (await api("/api/v1/query", { query: FLUSH_MARKER })).result;
-        if (Number(sample?.value[1]) >= seq) return;
-        if (Date.now() > deadline) throw new Error(`vmagent did not deliver to Prometheus within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const delivered = async () => Number((await api("/api/v1/query", { query: FLUSH_MARKER })).result[0]?.value[1]) >= seq;
+      await pollUntil(delivered, { timeoutMs, what: "vmagent delivering to Prometheus" });
     },
     /** Instant PromQL query (at `time`, seconds, or now); returns `data.result`. */
     query: async (promql, time) => (await api("/api/v1/query", { query: promql, ...(time ? { time: String(time) } : {}) })).result,

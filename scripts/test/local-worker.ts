@@ -1,11 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
-import { freePort, startService } from "../obs/service.mjs";
-
-const ROOT = resolve(import.meta.dirname, "../..");
-const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
+import { join } from "node:path";
+import { ROOT, applyLocalMigrations, startWranglerDev } from "../dev/wrangler-dev.mjs";
 
 export interface LocalWorker {
   readonly url: string;
@@ -18,23 +13,16 @@ export interface LocalWorker {
 export async function startLocalWorker(): Promise<LocalWorker> {
   mkdirSync(join(ROOT, ".cache", "traffic"), { recursive: true });
   const persist = mkdtempSync(join(ROOT, ".cache", "traffic", "state-"));
-  await promisify(execFile)(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: ROOT, env: { ...process.env, CI: "1" } });
-  const [port, inspector] = [await freePort(), await freePort()];
-  const url = `http://127.0.0.1:${port}`;
-  const worker = await startService({
-    name: "wrangler dev",
-    cmd: WRANGLER,
-    args: ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", persist, "--show-interactive-dev-session=false",
-      // The growth and slow scenarios create more large secrets per minute than the fleet-wide budget allows on purpose.
-      "--var", "FLEET_CREATE_BYTES_PER_MINUTE:0"],
-    cwd: ROOT,
-    env: { CI: "1", WRANGLER_SEND_METRICS: "false" },
-    readyUrl: `${url}/healthz`,
-    timeoutMs: 60_000,
+  await applyLocalMigrations({ persistTo: persist });
+  const worker = await startWranglerDev({
+    persistTo: persist,
+    // The growth and slow scenarios create more large secrets per minute than the fleet-wide budget allows on purpose.
+    vars: { FLEET_CREATE_BYTES_PER_MINUTE: "0" },
+    logLevel: "log",
   });
   const dir = join(persist, "v3", "d1", "miniflare-D1DatabaseObject");
   return {
-    url,
+    url: worker.url,
     d1File: () =>
       readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite").map((f) => join(dir, f)).sort((a, b) => statSync(b).size - statSync(a).size)[0] ?? "",
     stop: async () => {

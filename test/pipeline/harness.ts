@@ -1,15 +1,11 @@
-import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { createClient } from "@libsql/client";
+import { ROOT, applyLocalMigrations, startWranglerDev } from "../../scripts/dev/wrangler-dev.mjs";
+import { pollUntil } from "../../scripts/lib/poll.mjs";
 import { startOtlpReceiver } from "../../scripts/obs/otlp-receiver.mjs";
-import { freePort, startService, stopAllServices } from "../../scripts/obs/service.mjs";
+import { freePort, stopAllServices } from "../../scripts/obs/service.mjs";
 import { startStandIn } from "../../scripts/obs/stand-in.mjs";
-
-const ROOT = resolve(import.meta.dirname, "../..");
-const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
-const run = promisify(execFile);
 
 export interface CapturedBatch {
   signal: "metrics" | "logs" | "traces";
@@ -146,32 +142,24 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     mkdirSync(join(ROOT, ".cache", "pipeline"), { recursive: true });
     const persist = mkdtempSync(join(ROOT, ".cache", "pipeline", "state-"));
     stops.push(async () => rmSync(persist, { recursive: true, force: true }));
-    await run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: ROOT, env: { ...process.env, CI: "1" } });
+    await applyLocalMigrations({ persistTo: persist });
 
     // A private dev registry: the API's tail_consumers finds only this harness's Tail Worker, and other sessions on
     // the machine never see ours.
     const registry = join(persist, "registry");
     mkdirSync(registry, { recursive: true });
-    const devEnv = { CI: "1", WRANGLER_SEND_METRICS: "false", WRANGLER_REGISTRY_PATH: registry };
+    const devEnv = { WRANGLER_REGISTRY_PATH: registry };
     if (options.tail) {
-      const [tailPort, tailInspector] = [await freePort(), await freePort()];
-      const tail = await startService({
+      const tail = await startWranglerDev({
         name: "wrangler dev (tail)",
-        cmd: WRANGLER,
-        args: [
-          "dev", "-c", "tail/wrangler.toml", "--local", "--ip", "127.0.0.1", "--port", String(tailPort), "--inspector-port", String(tailInspector),
-          "--persist-to", persist, "--show-interactive-dev-session=false", "--log-level", "warn",
-          "--var", `OTEL_EXPORTER_OTLP_ENDPOINT:${options.otlpEndpoint ?? receiver.url}`, "--var", `OTEL_METRIC_EXPORT_INTERVAL:${options.exportIntervalMs ?? 1000}`, "--var", "ENVIRONMENT:pipeline-test",
-        ],
-        cwd: ROOT,
+        configs: ["tail/wrangler.toml"],
+        persistTo: persist,
+        vars: { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint ?? receiver.url, OTEL_METRIC_EXPORT_INTERVAL: String(options.exportIntervalMs ?? 1000), ENVIRONMENT: "pipeline-test" },
         env: devEnv,
+        // A Tail Worker has no fetch handler; it is up once it has registered itself.
+        ready: async () => readdirSync(registry).some((f) => f.includes("moltsecret-tail")),
       });
       stops.push(() => tail.stop());
-      // A Tail Worker has no fetch handler; it is up once it has registered itself.
-      await eventually(async () => {
-        if (tail.child.exitCode !== null) throw new Error(`tail wrangler dev exited:\n${tail.output().slice(-2000)}`);
-        return readdirSync(registry).some((f) => f.includes("moltsecret-tail"));
-      }, 60_000, 200);
     }
     const [port, inspectorPort] = [await freePort(), await freePort()];
     const vars: Record<string, string> = {
@@ -194,32 +182,28 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     };
     const probes = new Map<string, number>();
     const startWorker = async () => {
-      const service = await startService({
-        name: "wrangler dev",
-        cmd: WRANGLER,
-        args: [
-          "dev", ...(options.configPath ? ["-c", options.configPath] : []), "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
-          "--persist-to", persist, "--show-interactive-dev-session=false", "--log-level", options.logLevel ?? "log",
-          ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-        ],
-        cwd: ROOT,
+      const service = await startWranglerDev({
+        configs: options.configPath ? [options.configPath] : [],
+        port,
+        inspectorPort,
+        persistTo: persist,
+        vars,
+        logLevel: options.logLevel ?? "log",
         env: devEnv,
+        onOutput: collect,
+        ready: async () => {
+          try {
+            const res = await fetch(`${workerUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
+            await res.arrayBuffer();
+            const key = `GET /healthz ${res.status}`;
+            probes.set(key, (probes.get(key) ?? 0) + 1);
+            return res.ok;
+          } catch {
+            return false;
+          }
+        },
       });
       stops.push(() => service.stop());
-      service.child.stdout?.on("data", collect);
-      service.child.stderr?.on("data", collect);
-      await eventually(async () => {
-        if (service.child.exitCode !== null) throw new Error(`wrangler dev exited:\n${service.output().slice(-2000)}`);
-        try {
-          const res = await fetch(`${workerUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
-          await res.arrayBuffer();
-          const key = `GET /healthz ${res.status}`;
-          probes.set(key, (probes.get(key) ?? 0) + 1);
-          return res.ok;
-        } catch {
-          return false;
-        }
-      }, 60_000, 200);
       return service;
     };
     let worker = await startWorker();
@@ -268,9 +252,5 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
 
 /** Polls `check` until it returns true or the timeout passes. */
 export async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000, everyMs = 250): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+  await pollUntil(check, { timeoutMs, everyMs });
 }

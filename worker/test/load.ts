@@ -1,3 +1,5 @@
+import { pollUntil } from "../../scripts/lib/poll.mjs";
+
 /** Runs `count` tasks with at most `concurrency` in flight; returns their results in order. */
 export async function bounded<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
   const results = new Array<T>(count);
@@ -15,9 +17,6 @@ export async function bounded<T>(count: number, concurrency: number, task: (i: n
 /** Polls `probe` until it returns true or `timeoutMs` passes; returns how long it took, or throws. */
 export async function waitFor(probe: () => Promise<boolean>, timeoutMs: number, stepMs = 20): Promise<number> {
   const start = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
+  await pollUntil(probe, { timeoutMs, everyMs: stepMs });
   return Date.now() - start;
 }
