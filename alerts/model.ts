@@ -38,12 +38,9 @@ export interface AlertDef {
   readonly expr: string;
   /** The same condition on raw metrics for Grafana-managed rules: a value query and a threshold on it. */
   readonly grafana: { readonly query: string; readonly threshold: number };
-  readonly format: ValueFormat;
   readonly summary: (value: ValueRef) => string;
   readonly description: (value: ValueRef) => string;
-  /** Labels the alert carries besides alertname and severity (from the expression's grouping). */
   readonly scenario: Scenario;
-  readonly extraLabels?: Labels;
 }
 
 export interface RecordingRule {

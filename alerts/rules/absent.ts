@@ -29,7 +29,6 @@ const ALERTS: AlertDef[] = SOURCES.map((s) => {
     for: ALERT_FOR.absent,
     expr: `absent(${series(s.def, s.suffix)})`,
     grafana: { query: `absent(${series(s.def, s.suffix)})`, threshold: 0 },
-    format: "count",
     summary: () => `No ${name} samples for ${ALERT_FOR.absent}: the thresholds on it cannot fire`,
     description: () =>
       `${name} has been absent for ${ALERT_FOR.absent}. It comes from ${s.from}; without it the alerts and panels built on it see nothing. ` +

@@ -21,7 +21,6 @@ const ALERTS: AlertDef[] = [
     name: "MoltsecretMigrationD1Size", family: "migration", severity: "ticket", for: ALERT_FOR.migration,
     expr: `${SIZE.expr} > ${num(MIGRATION.d1Size.value)}`,
     grafana: { query: SIZE.expr, threshold: MIGRATION.d1Size.value },
-    format: "bytes",
     summary: (v) => `D1 is ${renderValue("bytes", v)}: past the ${formatQuantity(MIGRATION.d1Size)} migration trigger`,
     description: (v) => `The D1 database in ${env} holds ${renderValue("bytes", v)} (${MIGRATION.d1Size.reason}). Plan the move now: run \`moltsecret migrate plan --to turso\`.`,
     scenario: { kind: "gauge", series: promName(METRICS.d1DatabaseSize), labels: SCENARIO_ENV, threshold: MIGRATION.d1Size.value },
@@ -30,7 +29,6 @@ const ALERTS: AlertDef[] = [
     name: "MoltsecretMigrationWriteLatency", family: "migration", severity: "ticket", for: ALERT_FOR.migration,
     expr: `${WRITE_P95.record} > ${num(MIGRATION.writeLatencyP95.value)}`,
     grafana: { query: WRITE_P95.expr, threshold: MIGRATION.writeLatencyP95.value },
-    format: "seconds",
     summary: (v) => `D1 write p95 is ${renderValue("seconds", v)}, above the ${formatQuantity(MIGRATION.writeLatencyP95)} migration trigger for ${ALERT_FOR.migration}`,
     description: (v) =>
       `Writes to D1 in ${env} have had a p95 of ${renderValue("seconds", v)} for ${ALERT_FOR.migration} (${MIGRATION.writeLatencyP95.reason}). ` +
@@ -44,7 +42,6 @@ const ALERTS: AlertDef[] = [
     name: "MoltsecretMigrationSizeProjection", family: "migration", severity: "ticket", for: ALERT_FOR.migration,
     expr: `${PROJECTION.record} > ${num(MIGRATION.d1Size.value)}`,
     grafana: { query: PROJECTION.expr, threshold: MIGRATION.d1Size.value },
-    format: "bytes",
     summary: (v) => `D1 is projected to reach ${renderValue("bytes", v)} within ${MIGRATION.projectionHorizon.value} days, past the ${formatQuantity(MIGRATION.d1Size)} trigger`,
     description: (v) =>
       `At the growth of the last ${RULE_WINDOWS.projectionLookback}, the D1 database in ${env} reaches ${renderValue("bytes", v)} ` +

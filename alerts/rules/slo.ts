@@ -36,7 +36,6 @@ const ALERTS: AlertDef[] = BURN_RATE_WINDOWS.map((w) => {
     for: w.for,
     expr: `${above(w.long)} and ${above(w.short)}`,
     grafana: { query: `${raw(w.long)} and ${raw(w.short)}`, threshold: limit },
-    format: "percent",
     summary: (v) => `Error budget burning at ${num(w.factor)}x: ${value(v)} of requests failed over ${w.long}`,
     description: (v) =>
       `In {{ $labels.${promLabel(ATTR.environment)} }} ${value(v)} of requests got a 5xx over the last ${w.long}, and the last ${w.short} ` +

@@ -21,7 +21,6 @@ const ALERTS: AlertDef[] = LEVELS.map((level) => {
     for: ALERT_FOR[level],
     expr: `${RECORD.record} > ${num(t.value)}`,
     grafana: { query: RECORD.expr, threshold: t.value },
-    format: "percent",
     summary: (v) => `${renderValue("percent", v)} of OTLP exports fail or are dropped (${level} above ${formatQuantity(t)})`,
     description: (v) =>
       `In {{ $labels.${promLabel(ATTR.environment)} }} ${renderValue("percent", v)} of telemetry exports failed or were dropped over ${RULE_SCOPE.window} ` +

@@ -75,7 +75,6 @@ function alertsOf(signal: Signal): AlertDef[] {
       for: ALERT_FOR[level],
       expr: `${signal.record.record} > ${num(t.value)}`,
       grafana: { query: rawQuery, threshold: t.value },
-      format: signal.format,
       summary: (v) => `${capitalize(signal.what)} is ${value(v)}, above the ${formatQuantity(t)} ${level} threshold`,
       description: (v) =>
         `${capitalize(signal.what)} in {{ $labels.${promLabel(ATTR.environment)} }} has been ${value(v)} for ${ALERT_FOR[level]} ` +

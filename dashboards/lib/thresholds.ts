@@ -2,34 +2,31 @@ import { ThresholdsConfigBuilder, ThresholdsMode, type Threshold as Step } from 
 import { COLORS, type Quantity, type Threshold } from "../../catalog/index.ts";
 import { formatQuantity } from "../../catalog/format.ts";
 
-/**
- * Threshold steps from catalog quantities. `scale` converts the catalog unit into the panel's unit
- * (1 when they agree); the colours are the catalog's.
- */
+/** Threshold steps from catalog quantities, in the catalog's units (each panel shows that unit); the colours are the catalog's. */
 
-export function warningCritical(threshold: Threshold, extra: { limit?: Quantity } = {}, scale = 1): ThresholdsConfigBuilder {
+export function warningCritical(threshold: Threshold, extra: { limit?: Quantity } = {}): ThresholdsConfigBuilder {
   const steps: Step[] = [
     { value: null, color: COLORS.ok },
-    { value: threshold.warning.value * scale, color: COLORS.warning },
-    { value: threshold.critical.value * scale, color: COLORS.critical },
+    { value: threshold.warning.value, color: COLORS.warning },
+    { value: threshold.critical.value, color: COLORS.critical },
   ];
-  if (extra.limit) steps.push({ value: extra.limit.value * scale, color: COLORS.limit });
+  if (extra.limit) steps.push({ value: extra.limit.value, color: COLORS.limit });
   return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps);
 }
 
 /** A single line: above `max` is bad (a regional p50 target, or the write-latency migration trigger). */
-export function upperBound(max: Quantity, scale = 1): ThresholdsConfigBuilder {
+export function upperBound(max: Quantity): ThresholdsConfigBuilder {
   return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
     { value: null, color: COLORS.ok },
-    { value: max.value * scale, color: COLORS.critical },
+    { value: max.value, color: COLORS.critical },
   ]);
 }
 
 /** Below `min` is bad (the success-rate target). */
-export function lowerBound(min: Quantity, scale = 1): ThresholdsConfigBuilder {
+export function lowerBound(min: Quantity): ThresholdsConfigBuilder {
   return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
     { value: null, color: COLORS.critical },
-    { value: min.value * scale, color: COLORS.ok },
+    { value: min.value, color: COLORS.ok },
   ]);
 }
 
