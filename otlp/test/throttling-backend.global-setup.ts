@@ -1,6 +1,5 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { TestProject } from "vitest/node";
-// @ts-expect-error plain ESM script without types
 import { splitScope } from "../../scripts/obs/otlp-receiver.mjs";
 
 declare module "vitest" {

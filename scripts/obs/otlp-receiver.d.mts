@@ -13,6 +13,8 @@ export interface ReceivedBatch {
   at: number;
   /** Receiver mode when the batch arrived. */
   mode: string;
+  /** The /scope/<token> the exporter posted under ("" when unscoped). */
+  scope: string;
   /** The backend's answer to forwarded metrics. */
   forwardStatus?: number;
 }
@@ -26,6 +28,9 @@ export interface OtlpReceiver {
   setMode(mode: ReceiverMode): Promise<void>;
   close(): Promise<void>;
 }
+
+/** `/scope/<token>/rest` -> { scope: token, path: "/rest" }; any other path has scope "". */
+export function splitScope(path: string): { scope: string; path: string };
 
 /** Items in an OTLP export request (metrics data points, log records or spans). */
 export function countItems(body: Buffer, contentType?: string): number;

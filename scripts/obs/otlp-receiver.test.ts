@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error plain ESM script without types
 import { startOtlpReceiver } from "./otlp-receiver.mjs";
 
 let receiver: { url: string; batches: unknown[]; close: () => Promise<void> };
