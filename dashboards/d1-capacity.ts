@@ -1,8 +1,8 @@
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
-import { D1_LIMITS, D1_SIZE, MIGRATION, QUANTILES, RULE_WINDOWS, UNIT, ATTR, promLabel } from "../catalog/index.ts";
+import { D1_LIMITS, D1_SIZE, MIGRATION, QUANTILES, RULE_WINDOWS, ATTR, promLabel } from "../catalog/index.ts";
 import { formatQuantity } from "../catalog/format.ts";
 import {
-  d1ExecutionQuantile, d1LatencyQuantile, d1OperationsPerMinute, d1RowsReadRate, d1RowsWrittenRate, d1Size, d1SizeProjection,
+  d1ExecutionQuantile, d1LatencyQuantile, d1OperationsPerMinute, d1RowsReadRate, d1RowsWrittenRate, d1Size, d1SizeAtHorizon,
 } from "../promql/index.ts";
 import { buildDashboard } from "./lib/layout.ts";
 import { statPanel, timeseriesPanel } from "./lib/panels.ts";
@@ -11,7 +11,6 @@ import { explainQuantity, explainThreshold, upperBound, warningCritical } from "
 
 /** Rec. 1 and Rec. 4 "D1 Database": how full, how fast it grows, how busy, how slow; and when to migrate. */
 
-const HORIZON_SECONDS = MIGRATION.projectionHorizon.value * UNIT.secondsPerDay;
 const horizon = `${MIGRATION.projectionHorizon.value} ${MIGRATION.projectionHorizon.unit}`;
 const opType = promLabel(ATTR.d1OperationType);
 const SIZE_STEPS = `${explainThreshold(D1_SIZE)} Dark red at the hard limit: ${explainQuantity("", D1_LIMITS.maxSize).trim()}`;
@@ -27,13 +26,13 @@ const size = {
     statPanel({
       title: `Projected size in ${horizon}`,
       description: `predict_linear over the last ${RULE_WINDOWS.projectionLookback} of size reports, ${horizon} ahead. Migration planning starts when this crosses ${formatQuantity(MIGRATION.d1Size)}: ${MIGRATION.projectionHorizon.reason}. ${SIZE_STEPS}`,
-      unit: "decbytes", targets: [{ expr: d1SizeProjection(PANEL_SCOPE, HORIZON_SECONDS) }], thresholds: warningCritical(D1_SIZE, { limit: D1_LIMITS.maxSize }), min: 0,
+      unit: "decbytes", targets: [{ expr: d1SizeAtHorizon(PANEL_SCOPE) }], thresholds: warningCritical(D1_SIZE, { limit: D1_LIMITS.maxSize }), min: 0,
     }),
     timeseriesPanel({
       title: `Size and ${horizon} projection`,
       description: `Measured size and where it is heading in ${horizon} at the current growth. ${MIGRATION.d1Size.reason}. ${SIZE_STEPS}`,
       unit: "decbytes",
-      targets: [{ expr: d1Size(PANEL_SCOPE), legend: "size" }, { expr: d1SizeProjection(PANEL_SCOPE, HORIZON_SECONDS), legend: `projected in ${horizon}` }],
+      targets: [{ expr: d1Size(PANEL_SCOPE), legend: "size" }, { expr: d1SizeAtHorizon(PANEL_SCOPE), legend: `projected in ${horizon}` }],
       thresholds: warningCritical(D1_SIZE, { limit: D1_LIMITS.maxSize }), min: 0,
     }),
   ],

@@ -49,6 +49,11 @@ export function sumRate(def: MetricDef, scope: Scope, suffix: SeriesSuffix = "")
   return sumBy(scope.by, rate(series(def, suffix, scope.matchers), scope.window));
 }
 
+/** Increase of a counter (or a histogram's _count/_sum) over the scope's window, summed within the scope. */
+export function sumIncrease(def: MetricDef, scope: Scope, suffix: SeriesSuffix = ""): string {
+  return sumBy(scope.by, increase(series(def, suffix, scope.matchers), scope.window));
+}
+
 /** A quantile from a histogram's buckets, in the histogram's own unit. */
 export function histogramQuantile(quantile: number, def: MetricDef, scope: Scope): string {
   return `histogram_quantile(${num(quantile)}, ${sumBy([...scope.by, "le"], rate(series(def, "_bucket", scope.matchers), scope.window))})`;

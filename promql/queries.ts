@@ -1,8 +1,8 @@
 import {
-  ATTR, BYTES_PER_GB, DAYS_PER_MONTH, LABEL_VALUES, METRICS, PRICES, QUANTILES, RULE_WINDOWS, UNIT, type Region,
+  ATTR, LABEL_VALUES, METRICS, MIGRATION, QUANTILES, RULE_WINDOWS, UNIT, type Region,
 } from "../catalog/index.ts";
 import {
-  aggregate, eq, histogramQuantile, increase, narrow, num, ratio, re, series, sumBy, sumRate, type Scope,
+  aggregate, eq, histogramQuantile, increase, narrow, num, ratio, re, series, sumBy, sumIncrease, sumRate, type Scope,
 } from "./expr.ts";
 import { promLabel } from "../catalog/index.ts";
 
@@ -67,6 +67,23 @@ export const d1Size = (scope: Scope): string => aggregate("max", scope.by, serie
 export const d1SizeProjection = (scope: Scope, horizonSeconds: number, lookback: string = RULE_WINDOWS.projectionLookback): string =>
   aggregate("max", scope.by, `predict_linear(${series(METRICS.d1DatabaseSize, "", scope.matchers)}[${lookback}], ${num(horizonSeconds)})`);
 
+/** How far ahead the migration size projection looks: Rec. 1's lead time. */
+export const PROJECTION_HORIZON_SECONDS = MIGRATION.projectionHorizon.value * UNIT.secondsPerDay;
+
+/** Size in bytes the database reaches within the migration lead time: the MoltsecretMigrationSizeProjection quantity. */
+export const d1SizeAtHorizon = (scope: Scope): string => d1SizeProjection(scope, PROJECTION_HORIZON_SECONDS);
+
+const d1Write = eq(ATTR.d1OperationType, LABEL_VALUES.d1OperationType.write);
+const d1Read = eq(ATTR.d1OperationType, LABEL_VALUES.d1OperationType.read);
+
+/** D1 write statements per second at the busiest rate window within `over`. */
+export const peakD1WriteRate = (scope: Scope, over: string = RULE_WINDOWS.day): string =>
+  `max_over_time(${sumRate(METRICS.d1Queries, narrow(scope, { matchers: [d1Write] }))}[${over}:${scope.window}])`;
+
+/** D1 read and write statements over the scope's window (`wrangler d1 info`'s figures when the window is a day). */
+export const d1ReadQueries = (scope: Scope): string => sumIncrease(METRICS.d1Queries, narrow(scope, { matchers: [d1Read] }));
+export const d1WriteQueries = (scope: Scope): string => sumIncrease(METRICS.d1Queries, narrow(scope, { matchers: [d1Write] }));
+
 /** D1 statements per minute by operation type (read/write). */
 export const d1OperationsPerMinute = (scope: Scope): string =>
   `${sumRate(METRICS.d1Queries, narrow(scope, { by: [promLabel(ATTR.d1OperationType)] }))} * ${num(UNIT.secondsPerMinute)}`;
@@ -78,9 +95,13 @@ export const d1RowsWrittenRate = (scope: Scope): string => sumRate(METRICS.d1Row
 export const d1LatencyQuantile = (quantile: number, scope: Scope): string =>
   histogramQuantile(quantile, METRICS.d1ClientDuration, narrow(scope, { by: [promLabel(ATTR.d1OperationType)] }));
 
-/** D1 write latency p95 in seconds: the Rec. 1 migration trigger. */
+/**
+ * D1 write latency p95 in seconds: the Rec. 1 migration trigger ("write latency > 50ms p95"). Measured on the Worker's
+ * side of the call (db.client.operation.duration), not D1's own execution time (d1.query.duration): the document's
+ * latency targets are what users wait for, and the single primary's distance and queueing show in the round trip, not in meta.duration.
+ */
 export const d1WriteLatencyP95 = (scope: Scope): string =>
-  histogramQuantile(QUANTILES.p95.value, METRICS.d1ClientDuration, narrow(scope, { matchers: [eq(ATTR.d1OperationType, LABEL_VALUES.d1OperationType.write)] }));
+  histogramQuantile(QUANTILES.p95.value, METRICS.d1ClientDuration, narrow(scope, { matchers: [d1Write] }));
 
 /** D1's own execution time quantile by operation type. */
 export const d1ExecutionQuantile = (quantile: number, scope: Scope): string =>

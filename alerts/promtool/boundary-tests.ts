@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import { RULE_WINDOWS, SUCCESS_RATE_TARGET } from "../../catalog/index.ts";
 import type { AlertDef, Labels, RuleGroup } from "../model.ts";
 import { GENERATED_HEADER, promAnnotations, promLabels } from "../prometheus-rules.ts";
-import { RULE_SCOPE } from "../rules/scope.ts";
+import { RULE_SCOPE } from "../../promql/index.ts";
 import { asDuration, minutes } from "./duration.ts";
 import { renderTemplate } from "./go-template.ts";
 import { expectedValue, inputSeries, type Mode } from "./scenarios.ts";

@@ -1,19 +1,18 @@
-import { ALERT_FOR, ATTR, LABEL_VALUES, METRICS, MIGRATION, QUANTILES, RULE_WINDOWS, UNIT, promLabel, promName } from "../../catalog/index.ts";
-import { d1Size, d1SizeProjection, d1WriteLatencyP95, num } from "../../promql/index.ts";
+import { ALERT_FOR, ATTR, LABEL_VALUES, METRICS, MIGRATION, QUANTILES, RULE_WINDOWS, promLabel, promName } from "../../catalog/index.ts";
+import { d1Size, d1SizeAtHorizon, d1WriteLatencyP95, num, PROJECTION_HORIZON_SECONDS, RULE_SCOPE } from "../../promql/index.ts";
 import type { AlertDef, RecordingRule, RuleGroup } from "../model.ts";
 import { formatQuantity } from "../../catalog/format.ts";
 import { renderValue } from "../text.ts";
-import { RULE_SCOPE, SCENARIO_ENV, recordName } from "./scope.ts";
+import { SCENARIO_ENV, recordName } from "./scope.ts";
 
 /** Rec. 1's "When to Migrate": any one trigger opens a migration-planning ticket. */
 
-const HORIZON_SECONDS = MIGRATION.projectionHorizon.value * UNIT.secondsPerDay;
 const horizon = `${MIGRATION.projectionHorizon.value}${MIGRATION.projectionHorizon.unit === "days" ? "d" : MIGRATION.projectionHorizon.unit}`;
 const env = `{{ $labels.${promLabel(ATTR.environment)} }}`;
 
 /** The size itself is recorded by the thresholds group; this group reads the raw gauge so it never depends on another group's timing. */
 const SIZE = { expr: d1Size(RULE_SCOPE) };
-const PROJECTION: RecordingRule = { record: recordName("d1_database_size_bytes", `predict_linear_${horizon}`), expr: d1SizeProjection(RULE_SCOPE, HORIZON_SECONDS) };
+const PROJECTION: RecordingRule = { record: recordName("d1_database_size_bytes", `predict_linear_${horizon}`), expr: d1SizeAtHorizon(RULE_SCOPE) };
 const WRITE_P95: RecordingRule = { record: recordName("d1_write_duration_seconds", `p95_rate${RULE_SCOPE.window}`), expr: d1WriteLatencyP95(RULE_SCOPE) };
 
 const ALERTS: AlertDef[] = [
@@ -46,7 +45,7 @@ const ALERTS: AlertDef[] = [
     description: (v) =>
       `At the growth of the last ${RULE_WINDOWS.projectionLookback}, the D1 database in ${env} reaches ${renderValue("bytes", v)} ` +
       `in ${MIGRATION.projectionHorizon.value} days (${MIGRATION.projectionHorizon.reason}). Run \`moltsecret capacity\` and \`moltsecret migrate plan --to turso\`.`,
-    scenario: { kind: "projection", series: promName(METRICS.d1DatabaseSize), labels: SCENARIO_ENV, threshold: MIGRATION.d1Size.value, horizonSeconds: HORIZON_SECONDS },
+    scenario: { kind: "projection", series: promName(METRICS.d1DatabaseSize), labels: SCENARIO_ENV, threshold: MIGRATION.d1Size.value, horizonSeconds: PROJECTION_HORIZON_SECONDS },
   },
 ];
 

@@ -1,10 +1,5 @@
-import { RULE_WINDOWS, RUNBOOK_BASE_URL } from "../../catalog/index.ts";
-import { ENV_LABEL, type Scope } from "../../promql/index.ts";
-
-/** Rules evaluate every environment at once and keep it as a label, so one rule alerts per environment. */
-export const RULE_SCOPE: Scope = { matchers: [], by: [ENV_LABEL], window: RULE_WINDOWS.rate };
-
-export const windowScope = (window: string): Scope => ({ ...RULE_SCOPE, window });
+import { RUNBOOK_BASE_URL } from "../../catalog/index.ts";
+import { ENV_LABEL } from "../../promql/index.ts";
 
 /** Level:metric:operation names (Prometheus recording-rule convention). */
 export const recordName = (metric: string, operation: string): string => `moltsecret:${metric}:${operation}`;

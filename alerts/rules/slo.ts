@@ -1,9 +1,9 @@
 import { ATTR, BURN_RATE_WINDOWS, DAYS_PER_MONTH, METRICS, RULE_WINDOWS, SUCCESS_RATE_TARGET, promLabel, promName } from "../../catalog/index.ts";
-import { errorRatio, num } from "../../promql/index.ts";
+import { errorRatio, num, RULE_SCOPE, windowScope } from "../../promql/index.ts";
 import type { AlertDef, RecordingRule, RuleGroup } from "../model.ts";
 import { formatQuantity } from "../../catalog/format.ts";
 import { renderValue } from "../text.ts";
-import { RULE_SCOPE, SCENARIO_ENV, recordName, windowScope } from "./scope.ts";
+import { SCENARIO_ENV, recordName } from "./scope.ts";
 import { ERROR_RATE_ALERTS } from "./thresholds.ts";
 
 /**

@@ -1,9 +1,9 @@
 import { ALERT_FOR, ATTR, LABEL_VALUES, METRICS, RULE_WINDOWS, TELEMETRY_EXPORT_FAILURES, promLabel, promName } from "../../catalog/index.ts";
-import { num, telemetryExportFailureRatio } from "../../promql/index.ts";
+import { num, RULE_SCOPE, telemetryExportFailureRatio } from "../../promql/index.ts";
 import type { AlertDef, RecordingRule, RuleGroup } from "../model.ts";
 import { formatQuantity } from "../../catalog/format.ts";
 import { renderValue } from "../text.ts";
-import { RULE_SCOPE, SCENARIO_ENV, recordName } from "./scope.ts";
+import { SCENARIO_ENV, recordName } from "./scope.ts";
 
 /** The exporter counts its own failed and dropped exports; they arrive with the next export that succeeds. */
 

@@ -2,11 +2,11 @@ import {
   ALERT_FOR, ATTR, D1_SIZE, RULE_WINDOWS, ERROR_RATE, METRICS, P95_LATENCY, QUANTILES, WORKER_CPU, promLabel, promName,
   type Quantity, type Threshold,
 } from "../../catalog/index.ts";
-import { cpuQuantile, d1Size, errorRatio, latencyQuantile, num } from "../../promql/index.ts";
+import { cpuQuantile, d1Size, errorRatio, latencyQuantile, num, RULE_SCOPE } from "../../promql/index.ts";
 import type { AlertDef, RecordingRule, RuleGroup, Scenario, ValueFormat } from "../model.ts";
 import { formatQuantity } from "../../catalog/format.ts";
 import { renderValue } from "../text.ts";
-import { RULE_SCOPE, SCENARIO_ENV, recordName } from "./scope.ts";
+import { SCENARIO_ENV, recordName } from "./scope.ts";
 
 /** Rec. 4's alert table: every row at warning and critical, each on a recorded value. */
 

@@ -4,7 +4,8 @@ import { UserError } from "../errors.ts";
 import type { Progress } from "../output/progress.ts";
 import { CloudflareApi, credentialsFromEnv, fetchD1Analytics, fetchWorkerInvocations, type WorkerInvocations } from "../sources/cloudflare-api.ts";
 import { measureLocalFile } from "../sources/local-sqlite.ts";
-import { instantQuery, prometheusFromEnv, QUERIES, type PrometheusOptions } from "../sources/prometheus.ts";
+import { USAGE_TOTALS } from "../../promql/index.ts";
+import { instantQuery, prometheusFromEnv, type PrometheusOptions } from "../sources/prometheus.ts";
 import { fetchCapacitySignals } from "../sources/prometheus-signals.ts";
 import { readWorkerName, readWranglerConfig } from "../sources/wrangler-config.ts";
 import { readHistoryFile } from "./history-file.ts";
@@ -129,8 +130,8 @@ async function addPrometheus(input: CapacityInput, prom: PrometheusOptions, envi
   let rowsWritten: number | null = null;
   try {
     s = await fetchCapacitySignals(prom, environment);
-    if (input.usage30d.rowsRead === null) rowsRead = await instantQuery(prom, QUERIES.rowsRead("30d"));
-    if (input.usage30d.rowsWritten === null) rowsWritten = await instantQuery(prom, QUERIES.rowsWritten("30d"));
+    if (input.usage30d.rowsRead === null) rowsRead = await instantQuery(prom, USAGE_TOTALS.rowsRead("30d"));
+    if (input.usage30d.rowsWritten === null) rowsWritten = await instantQuery(prom, USAGE_TOTALS.rowsWritten("30d"));
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
     // Only triggers that no other source measured show the reason; the others keep their value.

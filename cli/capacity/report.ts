@@ -1,4 +1,4 @@
-import { BYTES_PER_GB, D1_LIMITS, D1_SIZE } from "../../catalog/index.ts";
+import { BYTES_PER_GB, D1_LIMITS, D1_SIZE, METRICS, promName } from "../../catalog/index.ts";
 import { monthlyCostAtUsage, type CostLine } from "../cost/model.ts";
 import { worstStatus, type Status, type TriggerStatus } from "../exit-codes.ts";
 import { formatBytes, isoDate } from "../units.ts";
@@ -109,7 +109,7 @@ export function buildReport(input: CapacityInput): CapacityReport {
   const size = input.database.sizeBytes;
   const fromHistory = last ? disagreement(`The size history (${input.historyNote}), at its last point on ${isoDate(last.t)},`, last.bytes, size) : null;
   if (fromHistory) warnings.push(fromHistory);
-  const fromProm = input.prometheusSizeBytes ? disagreement("Prometheus (d1_database_size_bytes)", input.prometheusSizeBytes, size) : null;
+  const fromProm = input.prometheusSizeBytes ? disagreement(`Prometheus (${promName(METRICS.d1DatabaseSize)})`, input.prometheusSizeBytes, size) : null;
   if (fromProm) warnings.push(fromProm);
   const worker = input.usage?.worker;
   const cost = monthlyCostAtUsage({

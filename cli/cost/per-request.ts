@@ -1,5 +1,6 @@
 import { COST_ASSUMPTIONS, METRICS, promName } from "../../catalog/index.ts";
-import { instantQuery, QUERIES, type PrometheusOptions } from "../sources/prometheus.ts";
+import { USAGE_TOTALS } from "../../promql/index.ts";
+import { instantQuery, type PrometheusOptions } from "../sources/prometheus.ts";
 import { DEFAULT_PER_REQUEST, type PerRequest } from "./model.ts";
 
 export type Provenance = "default" | "flag" | "measured";
@@ -20,9 +21,9 @@ export async function resolvePerRequest(flags: Partial<PerRequest>, prom: Promet
   const reasons = Object.fromEntries(PER_REQUEST_KEYS.map((k) => [k, COST_ASSUMPTIONS[k].reason])) as Record<keyof PerRequest, string>;
   if (prom) {
     const [requests, rowsRead, rowsWritten, kv, cpuSum, cpuCount, kvWrites] = await Promise.all([
-      instantQuery(prom, QUERIES.requests(window)), instantQuery(prom, QUERIES.rowsRead(window)), instantQuery(prom, QUERIES.rowsWritten(window)),
-      instantQuery(prom, QUERIES.kvLookups(window)), instantQuery(prom, QUERIES.cpuMsSum(window)), instantQuery(prom, QUERIES.cpuMsCount(window)),
-      instantQuery(prom, QUERIES.kvWrites(window)),
+      instantQuery(prom, USAGE_TOTALS.requests(window)), instantQuery(prom, USAGE_TOTALS.rowsRead(window)), instantQuery(prom, USAGE_TOTALS.rowsWritten(window)),
+      instantQuery(prom, USAGE_TOTALS.kvLookups(window)), instantQuery(prom, USAGE_TOTALS.cpuMsSum(window)), instantQuery(prom, USAGE_TOTALS.cpuMsCount(window)),
+      instantQuery(prom, USAGE_TOTALS.kvWrites(window)),
     ]);
     const set = (k: keyof PerRequest, v: number | null, why: string) => {
       if (v === null || !Number.isFinite(v)) return;
@@ -31,8 +32,8 @@ export async function resolvePerRequest(flags: Partial<PerRequest>, prom: Promet
       reasons[k] = why;
     };
     if (requests && requests > 0) {
-      set("d1RowsRead", rowsRead === null ? null : rowsRead / requests, `measured over ${window}: ${QUERIES.rowsRead(window)} / requests`);
-      set("d1RowsWritten", rowsWritten === null ? null : rowsWritten / requests, `measured over ${window}: ${QUERIES.rowsWritten(window)} / requests`);
+      set("d1RowsRead", rowsRead === null ? null : rowsRead / requests, `measured over ${window}: ${USAGE_TOTALS.rowsRead(window)} / requests`);
+      set("d1RowsWritten", rowsWritten === null ? null : rowsWritten / requests, `measured over ${window}: ${USAGE_TOTALS.rowsWritten(window)} / requests`);
       set("kvReads", kv === null ? null : kv / requests, `measured over ${window}: KV cache lookups / requests`);
       // The hot-data promotion rate (and invalidations), as the Worker counted them.
       set("kvWrites", kvWrites === null ? null : kvWrites / requests, `measured over ${window}: query-cache KV writes (promotions + invalidations) / requests`);
@@ -53,7 +54,7 @@ export async function resolvePerRequest(flags: Partial<PerRequest>, prom: Promet
 /** D1 storage for the bill: the flag, else the size Prometheus measures now, else 0 (said so). */
 export async function resolveStorage(flagBytes: number | null, prom: PrometheusOptions | null): Promise<{ bytes: number; source: string }> {
   if (flagBytes !== null) return { bytes: flagBytes, source: "given with --storage" };
-  const measured = prom ? await instantQuery(prom, QUERIES.size) : null;
+  const measured = prom ? await instantQuery(prom, USAGE_TOTALS.size) : null;
   if (measured !== null) return { bytes: measured, source: `measured: Prometheus ${promName(METRICS.d1DatabaseSize)}` };
   return { bytes: 0, source: "not measured: 0 B (give --storage or --prometheus-url)" };
 }

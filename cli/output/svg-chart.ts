@@ -1,6 +1,6 @@
 import { MIGRATION } from "../../catalog/index.ts";
 import type { CapacityReport } from "../capacity/report.ts";
-import { DAY_MS, formatBytes, isoDate } from "../units.ts";
+import { DAY_MS, formatBytes } from "../units.ts";
 import { monthTicks } from "./month-ticks.ts";
 
 const W = 920;

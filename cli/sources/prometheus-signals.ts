@@ -1,7 +1,6 @@
-import { ENV_LABEL } from "../../promql/index.ts";
+import { CAPACITY_SIGNALS, ENV_LABEL, PROJECTION_HORIZON_SECONDS } from "../../promql/index.ts";
 import type { D1Usage } from "./cloudflare-api.ts";
 import { instantVector, type PrometheusOptions, type Sample } from "./prometheus.ts";
-import { HORIZON_SECONDS, SIGNALS } from "./prometheus-queries.ts";
 
 /** What Prometheus said about one deployment environment; null where a series is absent. */
 export interface PrometheusCapacity {
@@ -24,12 +23,12 @@ function pick(samples: Sample[], env: string | null): number | null {
 }
 
 export async function fetchCapacitySignals(p: PrometheusOptions, environment?: string): Promise<PrometheusCapacity> {
-  const keys = Object.keys(SIGNALS) as (keyof typeof SIGNALS)[];
-  const answers = await Promise.all(keys.map((k) => instantVector(p, SIGNALS[k])));
-  const got = Object.fromEntries(keys.map((k, i) => [k, answers[i]!])) as Record<keyof typeof SIGNALS, Sample[]>;
+  const keys = Object.keys(CAPACITY_SIGNALS) as (keyof typeof CAPACITY_SIGNALS)[];
+  const answers = await Promise.all(keys.map((k) => instantVector(p, CAPACITY_SIGNALS[k])));
+  const got = Object.fromEntries(keys.map((k, i) => [k, answers[i]!])) as Record<keyof typeof CAPACITY_SIGNALS, Sample[]>;
   const largest = [...got.size].sort((a, b) => b.value - a.value)[0];
   const env = environment ?? largest?.labels[ENV_LABEL] ?? null;
-  const v = (k: keyof typeof SIGNALS) => pick(got[k], env);
+  const v = (k: keyof typeof CAPACITY_SIGNALS) => pick(got[k], env);
   const projected = v("sizeProjection");
   const fittedNow = v("sizeFittedNow");
   const usage = [v("readQueries24h"), v("writeQueries24h"), v("rowsRead24h"), v("rowsWritten24h")];
@@ -39,7 +38,7 @@ export async function fetchCapacitySignals(p: PrometheusOptions, environment?: s
     writesPerSecond: v("peakWriteRate"),
     errorRate: v("errorRate"),
     sizeBytes: v("size"),
-    projection: projected !== null && fittedNow !== null ? { projectedBytes: projected, fittedNowBytes: fittedNow, horizonSeconds: HORIZON_SECONDS, expr: SIGNALS.sizeProjection } : null,
+    projection: projected !== null && fittedNow !== null ? { projectedBytes: projected, fittedNowBytes: fittedNow, horizonSeconds: PROJECTION_HORIZON_SECONDS, expr: CAPACITY_SIGNALS.sizeProjection } : null,
     usage24h: usage.every((x) => x === null) ? null : { readQueries: usage[0] ?? 0, writeQueries: usage[1] ?? 0, rowsRead: usage[2] ?? 0, rowsWritten: usage[3] ?? 0 },
   };
 }

@@ -5,8 +5,9 @@ import { ERROR_RATE, MIGRATION, WRITE_RATE_TRIGGER } from "../../catalog/index.t
 import type { CapacityReport } from "../capacity/report.ts";
 import { runCli } from "../test/capture.ts";
 import { CloudflareStandIn } from "../test/cloudflare-stand-in.ts";
-import { BASIC_AUTH, startBackfilledPrometheus, type Traffic } from "../test/prometheus-backfill.ts";
-import { instantQuery } from "./prometheus.ts";
+import { alertQuantity } from "../test/generated-rules.ts";
+import { BASIC_AUTH, ENV, startBackfilledPrometheus, type Traffic } from "../test/prometheus-backfill.ts";
+import { instantQuery, instantVector } from "./prometheus.ts";
 import { fetchCapacitySignals } from "./prometheus-signals.ts";
 
 const HORIZON_DAYS = MIGRATION.projectionHorizon.value;
@@ -67,6 +68,21 @@ describe("Prometheus source against a real Prometheus with backfilled Worker met
     expect(await instantQuery({ url: prom.url, ...auth }, "absent_metric_xyz")).toBeNull();
     // An environment Prometheus does not know has no figures.
     expect((await fetchCapacitySignals({ url: prom.url, ...auth }, "staging")).writeP95Seconds).toBeNull();
+  });
+
+  it("reads what the shipped alerts compare with their thresholds: their expressions, evaluated in the same Prometheus, give the CLI's figures", async () => {
+    const s = await fetchCapacitySignals({ url: prom.url, ...auth });
+    const alertValue = async (alert: string) => {
+      const samples = await instantVector({ url: prom.url, ...auth }, alertQuantity(alert));
+      return samples.find((x) => x.labels[ENV] === TRAFFIC.environment)!.value;
+    };
+    // Queried moments apart: predict_linear moves by the growth of those milliseconds.
+    const same = (cli: number | null | undefined, alert: number) => expect((cli ?? NaN) / alert).toBeCloseTo(1, 6);
+    // The Worker waits 68.75 ms at p95 while D1 executes within 5 ms: only the metric the alert uses gives the alert's answer.
+    same(s.writeP95Seconds, await alertValue("MoltsecretMigrationWriteLatency"));
+    same(s.projection?.projectedBytes, await alertValue("MoltsecretMigrationSizeProjection"));
+    same(s.sizeBytes, await alertValue("MoltsecretMigrationD1Size"));
+    same(s.errorRate, await alertValue("MoltsecretErrorRateWarning"));
   });
 
   it("feeds the migration triggers (latency, write rate, projection) and keeps the error rate in service health", async () => {

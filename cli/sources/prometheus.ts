@@ -52,9 +52,6 @@ function describeAnswer(res: Response, text: string, body: unknown): string {
   return start ? `${type}: ${start}` : `an empty ${type} body`;
 }
 
-/** The CLI's PromQL: the alert rules' scope and the shared builders, so `capacity` and the alerts read the same numbers. */
-export { QUERIES, SIGNALS } from "./prometheus-queries.ts";
-
 export interface Sample {
   labels: Record<string, string>;
   value: number;

@@ -6,8 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ENV_LABEL } from "../../promql/index.ts";
-import { SIGNALS } from "../sources/prometheus-queries.ts";
+import { CAPACITY_SIGNALS as SIGNALS, ENV_LABEL } from "../../promql/index.ts";
 import { createMigratedState, fillSecrets, REPO } from "./local-d1-fixture.ts";
 
 const DEMO = "/tmp/moltsecret-demo";
@@ -72,7 +71,7 @@ ${fence(`$ npx moltsecret capacity --persist-to /tmp/moltsecret-demo -w 20MB -c 
 | \`complex_transactions\`, \`multi_region_writes\` | declared needs | declared | - | \`moltsecret.capacity.json\` (\`{"needs": {"complexTransactions": false, "multiRegionWrites": false}}\`) or \`--need\` |
 | \`d1_size_projection\` | size in 30 days (\`MIGRATION.projectionHorizon\`), bytes | 5 GB (\`MIGRATION.d1Size\`) | - | Prometheus: \`${SIGNALS.sizeProjection}\`, the \`MoltsecretMigrationSizeProjection\` alert's rule (days until 5 GB < 30 days); without Prometheus, least squares over the size history |
 
-With \`--prometheus-url\` the CLI evaluates the alert rules' own expressions, built by the same functions in \`promql/\` (\`cli/sources/prometheus-queries.ts\`; \`cli/sources/prometheus-queries.test.ts\` checks they are the rules' expressions), one series per \`${ENV_LABEL}\` (\`--environment\` picks one; default: the one with the largest database). It also shows \`wrangler d1 info\`'s 24 h read/write queries and rows read/written from Prometheus (\`d1_queries_total\`, \`d1_rows_read_total\`, \`d1_rows_written_total\`), and from Cloudflare's analytics with the Cloudflare source.
+With \`--prometheus-url\` the CLI evaluates the alert rules' own expressions, built by the same functions in \`promql/\` (\`CAPACITY_SIGNALS\` in \`promql/capacity.ts\`; \`cli/sources/prometheus.test.ts\` evaluates them and the generated rule file's expressions in a real Prometheus and checks they agree), one series per \`${ENV_LABEL}\` (\`--environment\` picks one; default: the one with the largest database). It also shows \`wrangler d1 info\`'s 24 h read/write queries and rows read/written from Prometheus (\`d1_queries_total\`, \`d1_rows_read_total\`, \`d1_rows_written_total\`), and from Cloudflare's analytics with the Cloudflare source.
 
 Service health (reported, never the exit code):
 
