@@ -96,7 +96,7 @@ export const d1LatencyQuantile = (quantile: number, scope: Scope): string =>
   histogramQuantile(quantile, METRICS.d1ClientDuration, narrow(scope, { by: [promLabel(ATTR.d1OperationType)] }));
 
 /**
- * D1 write latency p95 in seconds: the Rec. 1 migration trigger ("write latency > 50ms p95"). Measured on the Worker's
+ * D1 write latency p95 in seconds: the Rec. 1 migration trigger (MIGRATION.writeLatencyP95). Measured on the Worker's
  * side of the call (db.client.operation.duration), not D1's own execution time (d1.query.duration): the document's
  * latency targets are what users wait for, and the single primary's distance and queueing show in the round trip, not in meta.duration.
  */
