@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { processesOfRun, type RunProcess } from "./run-processes.ts";
@@ -15,9 +15,28 @@ const registry = globalThis as { [SHARED]?: RunDirectory };
 /** How long processes the run stopped get to finish exiting before they count as left behind. */
 const EXIT_GRACE_MS = 5_000;
 
-/** The vitest process itself and its own pool workers (which exit after the last teardown). */
+/**
+ * The vitest process itself and its pool (fork workers, and the workerd of the workers pool, all direct children),
+ * which vitest closes only after the global teardowns. Processes the tests start are children of the fork workers
+ * (or re-parented to init), and a global setup's services are not pool processes: those are all checked.
+ */
 function runnerProcesses(found: RunProcess[]): Set<number> {
-  return new Set([process.pid, ...found.filter((p) => p.ppid === process.pid && /vitest|tinypool/.test(p.command)).map((p) => p.pid)]);
+  return new Set([process.pid, ...found.filter((p) => p.ppid === process.pid && /vitest|tinypool|workerd serve/.test(p.command)).map((p) => p.pid)]);
+}
+
+const ownGroup = (): number => Number(readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ")[2]);
+
+/** Kills what was left, whole groups, except the runner's own group (a process in it is killed alone). */
+function kill(left: RunProcess[]): void {
+  const mine = ownGroup();
+  const targets = new Set(left.map((p) => (p.pgid === mine ? p.pid : -p.pgid)));
+  for (const target of targets) {
+    try {
+      process.kill(target, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
 }
 
 async function leftBehind(dir: string): Promise<RunProcess[]> {
@@ -48,13 +67,7 @@ export default function setup(): () => Promise<void> {
     if (run.previous === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = run.previous;
     const left = await leftBehind(run.dir);
-    for (const group of new Set(left.map((p) => p.pgid))) {
-      try {
-        process.kill(-group, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    kill(left);
     rmSync(run.dir, { recursive: true, force: true });
     const problems = [
       ...(left.length ? [`${left.length} process(es) of the test run still alive after it ended (now killed):\n${left.map((p) => `  pid ${p.pid} (parent ${p.ppid}, group ${p.pgid}): ${p.command}`).join("\n")}`] : []),
