@@ -10,7 +10,7 @@ import { quantile } from "../lib/stats.ts";
 import type { BenchContext, Comparison, TargetCheck } from "../lib/types.ts";
 import { offVariant, onVariant } from "../lib/variants.ts";
 import { startWorkerd } from "../lib/workerd.ts";
-import type { RunningWorker } from "../lib/wrangler-dev.ts";
+import type { RunningWorker } from "../lib/variant-worker.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 /** Time after the response in which the request's waitUntil work (cache fills, telemetry flush) is still its CPU. */

@@ -15,7 +15,7 @@ import { summary } from "../lib/stats.ts";
 import { type BenchContext, type Comparison, type TargetCheck } from "../lib/types.ts";
 import type { MetricsStore } from "../lib/metrics-store.ts";
 import { onVariant, requireTelemetryWired } from "../lib/variants.ts";
-import { WRANGLER, WRANGLER_ENV, startWorker, type RunningWorker, type Variant } from "../lib/wrangler-dev.ts";
+import { WRANGLER, WRANGLER_ENV, startWorker, type RunningWorker, type Variant } from "../lib/variant-worker.ts";
 
 const run = promisify(execFile);
 

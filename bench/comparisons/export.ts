@@ -7,7 +7,7 @@ import { measure, sleep, type Measured } from "../lib/measure.ts";
 import { startOtlpProxy, type OtlpProxy, type Signal } from "../lib/otlp-proxy.ts";
 import type { BenchContext, Comparison, TargetCheck } from "../lib/types.ts";
 import { DEFAULT_EXPORT_INTERVAL_MS, onVariant, otelCfOnlyVariant, requireTelemetryWired } from "../lib/variants.ts";
-import { startWorker } from "../lib/wrangler-dev.ts";
+import { startWorker } from "../lib/variant-worker.ts";
 
 const RATE = 100;
 /** Enough connections that 100 req/s holds even when a response takes 200 ms on a busy machine (open loop). */

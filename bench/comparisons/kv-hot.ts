@@ -8,7 +8,7 @@ import { num, passMark, table } from "../lib/format.ts";
 import { sleep } from "../lib/measure.ts";
 import type { BenchContext, Comparison, TargetCheck } from "../lib/types.ts";
 import { startWorkerd } from "../lib/workerd.ts";
-import type { RunningWorker, Variant } from "../lib/wrangler-dev.ts";
+import type { RunningWorker, Variant } from "../lib/variant-worker.ts";
 import type { BindingCounts } from "../variants/kv-counted.ts";
 
 const FLAGS_KEY = "bench-flags";

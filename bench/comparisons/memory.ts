@@ -9,7 +9,7 @@ import { rssKiB } from "../lib/proc.ts";
 import { median } from "../lib/stats.ts";
 import type { BenchContext, Comparison, TargetCheck } from "../lib/types.ts";
 import { offVariant, onVariant, requireTelemetryWired } from "../lib/variants.ts";
-import { startWorker, type RunningWorker } from "../lib/wrangler-dev.ts";
+import { startWorker, type RunningWorker } from "../lib/variant-worker.ts";
 
 const TARGET_REQUESTS = 100_000;
 /** RSS growth is reported, not judged: wrangler dev's own machinery grows workerd's RSS with or without our code. */

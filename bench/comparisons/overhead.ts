@@ -9,7 +9,7 @@ import { pairedRatio, summary } from "../lib/stats.ts";
 import { NotMeasurable, type BenchContext, type Comparison, type TargetCheck } from "../lib/types.ts";
 import { DEFAULT_EXPORT_INTERVAL_MS, DEFAULT_TRACE_RATIO, offVariant, onVariant, otelCfOnlyVariant, requireTelemetryWired } from "../lib/variants.ts";
 import { startWorkerd } from "../lib/workerd.ts";
-import { startWorker, type RunningWorker, type Variant } from "../lib/wrangler-dev.ts";
+import { startWorker, type RunningWorker, type Variant } from "../lib/variant-worker.ts";
 
 const TARGET_THROUGHPUT = 0.95;
 const TARGET_P99 = 1.1;
@@ -42,7 +42,7 @@ const HARNESSES: Record<"workerd" | "wranglerDev", Harness> = {
     id: "overhead-wrangler-dev",
     title: "Instrumentation overhead under wrangler dev (the local dev path, not the Worker alone)",
     start: startWorker,
-    method: "Each variant runs under `wrangler dev --local` (bench/lib/wrangler-dev.ts): every request also crosses wrangler's proxy workerd, and wrangler's inspector forwards the Worker's console lines and subrequest events to its Node process.",
+    method: "Each variant runs under `wrangler dev --local` (bench/lib/variant-worker.ts, through scripts/dev/wrangler-dev.mjs): every request also crosses wrangler's proxy workerd, and wrangler's inspector forwards the Worker's console lines and subrequest events to its Node process.",
   },
 };
 

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { promisify } from "node:util";
 import { ROOT } from "./root.ts";
-import { WRANGLER, WRANGLER_ENV } from "./wrangler-dev.ts";
+import { WRANGLER, WRANGLER_ENV } from "./variant-worker.ts";
 
 const run = promisify(execFile);
 

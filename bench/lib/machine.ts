@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { ROOT } from "./root.ts";
 import { CLOCK_TICKS, cpuTicks, descendants } from "./proc.ts";
 import { median } from "./stats.ts";
-import { WRANGLER } from "./wrangler-dev.ts";
+import { WRANGLER } from "./variant-worker.ts";
 
 export interface MachineInfo {
   cpuModel: string;

@@ -1,7 +1,7 @@
 // One measured load run against a running Worker: load figures plus the CPU its workerd processes spent.
 import { runLoad, type LoadResult, type LoadSpec } from "./load.ts";
 import { CLOCK_TICKS, cpuTicks, rssKiB } from "./proc.ts";
-import type { RunningWorker } from "./wrangler-dev.ts";
+import type { RunningWorker } from "./variant-worker.ts";
 
 export interface Measured extends LoadResult {
   /** CPU ms per 2xx response spent in the Worker's workerd and in wrangler's proxy workerd. */

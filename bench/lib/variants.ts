@@ -6,7 +6,7 @@ import { UNLIMITED_RATE_VARS } from "./api.ts";
 import type { Built } from "./build.ts";
 import { ROOT } from "./root.ts";
 import { NotMeasurable, type BuildKind } from "./types.ts";
-import type { Variant } from "./wrangler-dev.ts";
+import type { Variant } from "./variant-worker.ts";
 
 
 /** Where each bundle kind comes from: a wrangler config (relative to the repo root) and an optional entry override. */

@@ -9,7 +9,7 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { freePort } from "../../scripts/obs/service.mjs";
 import { ROOT } from "./root.ts";
 import { descendants, pin } from "./proc.ts";
-import type { RunningWorker, Variant } from "./wrangler-dev.ts";
+import type { RunningWorker, Variant } from "./variant-worker.ts";
 
 const bundleOf = (config: string): string => {
   const main = readFileSync(config, "utf8").match(/^main\s*=\s*"([^"]+)"/m)?.[1];
