@@ -4,13 +4,8 @@ import type { AppEnv } from "../app-env.ts";
 import { REQUEST_ID_HEADER } from "../http/request-id.ts";
 import { SECRET_ID_PATTERN } from "../http/tokens.ts";
 import { recordCacheLookup } from "../telemetry/business.ts";
+import { EDGE_CACHE_ORIGIN } from "./cache-origin.ts";
 import { waitUntilOf } from "./wait-until.ts";
-
-/**
- * Every edge-cache key lives under this one origin, whatever host the request came in on (a custom domain, a second
- * route): a burn through one hostname must purge what was cached for all of them. Never resolved or fetched.
- */
-export const EDGE_CACHE_ORIGIN = "https://edge-cache.moltsecret.invalid";
 
 /**
  * Layer 1: the metadata response in this location's Cache API. The key is always a GET (the Cache API only matches

@@ -1,5 +1,5 @@
 import { FLAG_FALLBACK_MAX_AGE } from "../../catalog/index.ts";
-import { EDGE_CACHE_ORIGIN } from "./edge-cache.ts";
+import { EDGE_CACHE_ORIGIN } from "./cache-origin.ts";
 
 /**
  * The flags JSON last read from KV, kept in this location's Cache API (free) under a key of our canonical origin, so

@@ -1,4 +1,5 @@
 export { DEFAULT_FLAGS, FlagCache, isolateFlags, parseFlags, type Flags } from "./flags.ts";
-export { EDGE_CACHE_ORIGIN, edgeCache, edgeCacheKey, knownMissing, purgeEdgeCache, rememberMissing } from "./edge-cache.ts";
+export { EDGE_CACHE_ORIGIN } from "./cache-origin.ts";
+export { edgeCache, edgeCacheKey, knownMissing, purgeEdgeCache, rememberMissing } from "./edge-cache.ts";
 export { cachedMetadata, invalidateQueryCache, queryCacheKey } from "./query-cache.ts";
 export { countReads, invalidateSecret, metadataOf } from "./secret-cache.ts";
