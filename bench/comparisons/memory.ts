@@ -1,6 +1,6 @@
 // 6. Memory: the Worker isolate's live heap (after a full GC) and workerd's resident memory over 100k requests,
 //    telemetry on vs off (flat is the target).
-import { FLAT_HEAP_TOLERANCE_BYTES, openInspector, type InspectorSession } from "../../test/pipeline/workerd-heap.ts";
+import { FLAT_HEAP_TOLERANCE_BYTES, openInspector, type InspectorSession } from "../../scripts/dev/workerd-heap.ts";
 import { createSecret, requestFor } from "../lib/api.ts";
 import { num, passMark, table } from "../lib/format.ts";
 import { measure, rotation, sleep } from "../lib/measure.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATTR, BYTES_PER_GB, D1_SIZE, METRICS, promLabel, promName } from "../../catalog/index.ts";
-import { eventually } from "../../test/pipeline/harness.ts";
+import { pollUntil } from "../lib/poll.mjs";
 import { groupAlive, stopAllServices } from "./service.mjs";
 import { startStandIn } from "./stand-in.mjs";
 
@@ -56,10 +56,10 @@ describe("scripts/obs/stand-in.mjs: vmagent -> real Prometheus, labelled as Graf
 
   it("evaluates the generated rules: the D1 size alerts go pending, labelled with the environment", async () => {
     let alerts: Alert[] = [];
-    await eventually(async () => {
+    await pollUntil(async () => {
       alerts = await standIn.alerts();
       return alerts.some((a) => a.labels.alertname === "MoltsecretD1SizeCritical");
-    }, 45_000, 500);
+    }, { timeoutMs: 45_000, everyMs: 500 });
     const critical = alerts.find((a) => a.labels.alertname === "MoltsecretD1SizeCritical");
     expect(critical).toMatchObject({ state: "pending", labels: { severity: "critical", [ENV]: "local" } });
     const gb = D1_SIZE.critical.value / BYTES_PER_GB;

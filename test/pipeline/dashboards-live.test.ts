@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KV_HOT_READS_PER_MINUTE, METRICS, promName } from "../../catalog/index.ts";
-import { driveMix, newDrive, send } from "../../test/pipeline/drive.ts";
-import { eventually, startPipeline, stopPipelines, type Pipeline } from "../../test/pipeline/harness.ts";
+import { driveMix, newDrive, send } from "./drive.ts";
+import { eventually, startPipeline, stopPipelines, type Pipeline } from "./harness.ts";
 import { substituteVariables } from "../../promql/lint.ts";
-import { otlpShapedSamples } from "./otlp-shaped-samples.ts";
-import { liveQueries } from "./queries.ts";
+import { otlpShapedSamples } from "../../observability/live/otlp-shaped-samples.ts";
+import { liveQueries } from "../../observability/live/queries.ts";
 
 /**
  * The same queries against the Grafana Cloud stand-in fed by the real Worker (test/pipeline harness: wrangler dev ->

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { startPipeline, stopPipelines, type PipelineOptions } from "./harness.ts";
-import { FLAT_HEAP_TOLERANCE_BYTES, openInspector } from "./workerd-heap.ts";
+import { FLAT_HEAP_TOLERANCE_BYTES, openInspector } from "../../scripts/dev/workerd-heap.ts";
 
 /** Bounded load per run: WARMUP then REQUESTS more in CHECKPOINTS steps, CONCURRENCY at a time (override: MEMORY_TEST_REQUESTS). */
 const REQUESTS = Number(process.env.MEMORY_TEST_REQUESTS ?? 6_000);
