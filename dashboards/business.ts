@@ -44,6 +44,5 @@ export const businessDashboard = (): Dashboard =>
     uid: "moltsecret-business",
     title: "MoltSecret / Business",
     description: "Secrets created, revealed and burned per day; unique users per day estimated with a HyperLogLog over a daily-salted hash (no IP is stored).",
-    tags: ["moltsecret", "generated"],
     rows: [today, trends],
   });

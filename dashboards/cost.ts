@@ -70,6 +70,5 @@ export const costDashboard = (): Dashboard =>
     uid: "moltsecret-cost",
     title: "MoltSecret / Cost",
     description: "Projected monthly Cloudflare cost, computed in PromQL from live rates and the catalog's prices, and what the telemetry itself costs in Grafana Cloud.",
-    tags: ["moltsecret", "generated"],
     rows: [summary, breakdown, telemetry],
   });

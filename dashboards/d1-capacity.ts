@@ -75,6 +75,5 @@ export const d1CapacityDashboard = (): Dashboard =>
     uid: "moltsecret-d1-capacity",
     title: "MoltSecret / D1 capacity",
     description: "D1 size against its warning/critical thresholds and the hard limit, growth projection, operations and query latency with the migration trigger. Thresholds from catalog/.",
-    tags: ["moltsecret", "generated"],
     rows: [size, load, latency],
   });

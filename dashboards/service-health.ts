@@ -130,6 +130,5 @@ export const serviceHealthDashboard = (): Dashboard =>
     uid: "moltsecret-service-health",
     title: "MoltSecret / Service health",
     description: "Request rate, success against the SLO, errors, latency, Worker CPU, regional targets, rate limits, caches and telemetry health. Thresholds from catalog/.",
-    tags: ["moltsecret", "generated"],
     rows: [traffic, errors, latency, regional, protection],
   });

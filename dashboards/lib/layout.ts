@@ -6,6 +6,8 @@ import { datasourceVariable, environmentVariable } from "./variables.ts";
 /** Grafana's grid is 24 columns wide; panels of a row share it equally. */
 const COLUMNS = 24;
 const PANEL_HEIGHT = 9;
+/** Every board is ours and generated: the tags a Grafana search for them uses. */
+const TAGS = ["moltsecret", "generated"];
 
 type AnyPanel = Builder<Panel> & { span(w: number): unknown; height(h: number): unknown; id(id: number): unknown };
 
@@ -18,16 +20,15 @@ export interface DashboardSpec {
   readonly uid: string;
   readonly title: string;
   readonly description: string;
-  readonly tags: readonly string[];
   readonly rows: readonly Row[];
 }
 
-/** A dashboard with the datasource and environment variables, rows laid out left to right, stable ids. */
+/** A dashboard with our tags, the datasource and environment variables, rows laid out left to right, stable ids. */
 export function buildDashboard(spec: DashboardSpec): Dashboard {
   const dashboard = new DashboardBuilder(spec.title)
     .uid(spec.uid)
     .description(spec.description)
-    .tags([...spec.tags])
+    .tags(TAGS)
     .editable()
     .tooltip(DashboardCursorSync.Crosshair)
     .refresh("1m")
