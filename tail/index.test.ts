@@ -6,6 +6,7 @@ import { activePipeline, getPipeline } from "../otlp/index.ts";
 import type { TelemetryAggregator } from "../otlp/aggregator/aggregator-object.ts";
 import { aggregatorName } from "../otlp/aggregator/points.ts";
 import { captured, decodeBody, receiverUrl } from "../otlp/test/receiver.ts";
+import { pollUntil } from "../scripts/lib/poll.mjs";
 import worker from "./index.ts";
 
 const prometheus = inject("promUrl");
@@ -24,11 +25,7 @@ async function query(promql: string): Promise<Array<{ metric: Record<string, str
 
 /** The stand-in's vmagent delivers to Prometheus within about a second (flush interval 1 s). */
 async function waitForSeries(selector: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await query(selector)).length === 0) {
-    if (Date.now() > deadline) throw new Error(`no series for ${selector} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await pollUntil(async () => (await query(selector)).length > 0, { timeoutMs, everyMs: 250, what: `a series for ${selector}` });
 }
 
 describe("Tail Worker", () => {
