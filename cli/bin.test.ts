@@ -71,7 +71,7 @@ describe("bin/moltsecret.js as a subprocess", () => {
       const r = await moltsecret(["capacity", "--database", "small", "--script-name", "moltsecret-api"], cfEnv());
       expect(r.code).toBe(0);
       expect(r.stderr).toBe("");
-      expect(r.stdout.split("\n")[0]).toMatch(/^CAPACITY OK: no migration trigger fired; D1 size 1\.00 MB \| d1_size=1000000B;5000000000;8000000000;0;10000000000 /);
+      expect(r.stdout.split("\n")[0]).toMatch(/^CAPACITY OK: no migration trigger fired; D1 size 1 MB \| d1_size=1000000B;5000000000;8000000000;0;10000000000 /);
       expect(r.stdout).toMatch(/^Service health: CRITICAL/m);
     } finally {
       delete cf.workers["moltsecret-api"];
@@ -82,7 +82,7 @@ describe("bin/moltsecret.js as a subprocess", () => {
     const r = await moltsecret(["capacity", "--database", "small", "-w", "500kB", "-c", "d1_size=2MB,write_latency_p95=40ms"], cfEnv());
     expect(r.code).toBe(1);
     expect(r.stdout.split("\n")[0]).toBe(
-      "CAPACITY WARNING: D1 size 1.00 MB is above warning 500.0 kB (limit 10.00 GB) | d1_size=1000000B;500000;2000000;0;10000000000 " +
+      "CAPACITY WARNING: D1 size 1 MB is above warning 500 kB (limit 10 GB) | d1_size=1000000B;500000;2000000;0;10000000000 " +
       "d1_rows=U;250000000;400000000;0;500000000 write_latency_p95=U;0.05;0.04;0; write_rate=U;500;800;0;1000 d1_size_projection=U;5000000000;;0;",
     );
     const bad = await moltsecret(["capacity", "--database", "small", "-w", "lots"], cfEnv());

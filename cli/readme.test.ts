@@ -5,7 +5,7 @@ import { BYTES_PER_GB, D1_LIMITS, D1_SIZE, MIGRATION, ROWS_TRIGGER, WRITE_RATE_T
 import { EXIT } from "./exit-codes.ts";
 import { runCli } from "./test/capture.ts";
 import { REPO } from "./test/local-d1-fixture.ts";
-import { formatCount } from "./units.ts";
+import { formatCount } from "../catalog/format.ts";
 
 const readme = readFileSync(join(REPO, "README.md"), "utf8");
 const section = readme.split("<!-- section:capacity -->")[1]?.split("<!-- /section:capacity -->")[0] ?? "";

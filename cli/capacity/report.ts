@@ -1,7 +1,8 @@
 import { BYTES_PER_GB, D1_LIMITS, D1_SIZE, METRICS, promName } from "../../catalog/index.ts";
 import { monthlyCostAtUsage, type CostLine } from "../cost/model.ts";
 import { worstStatus, type Status, type TriggerStatus } from "../exit-codes.ts";
-import { formatBytes, isoDate } from "../units.ts";
+import { formatMeasured } from "../../catalog/format.ts";
+import { isoDate } from "../units.ts";
 import { project, type Projection, type SizePoint } from "./projection.ts";
 import { recommend, type Recommendation } from "./recommendation.ts";
 import type { D1Usage, WorkerInvocations } from "../sources/cloudflare-api.ts";
@@ -86,7 +87,7 @@ function disagreement(what: string, other: number, live: number): string | null 
   if (!(other > 0 && live > 0)) return null;
   const ratio = Math.max(other / live, live / other);
   if (ratio < DISAGREEMENT) return null;
-  return `${what} says ${formatBytes(other)} but the live size is ${formatBytes(live)} (${ratio >= 10 ? Math.round(ratio).toLocaleString("en-US") : ratio.toFixed(1)}x apart): the sources disagree, so the projection may not describe this database`;
+  return `${what} says ${formatMeasured(other, "bytes")} but the live size is ${formatMeasured(live, "bytes")} (${ratio >= 10 ? Math.round(ratio).toLocaleString("en-US") : ratio.toFixed(1)}x apart): the sources disagree, so the projection may not describe this database`;
 }
 
 export function buildReport(input: CapacityInput): CapacityReport {

@@ -4,6 +4,7 @@ import { worstStatus } from "../exit-codes.ts";
 import { evaluateHealth, evaluateTriggers, type Measurements } from "./triggers.ts";
 import { recommend } from "./recommendation.ts";
 import { parseOverrides } from "./overrides.ts";
+import { generatedRules } from "../test/generated-rules.ts";
 
 const base: Measurements = {
   sizeBytes: 1, rows: 1, writeP95Seconds: 0.001, writesPerSecond: 1, errorRate: 0,
@@ -90,5 +91,31 @@ describe("migration triggers at their boundaries", () => {
   it("unknown triggers neither raise nor lower the overall status", () => {
     expect(worstStatus(["unknown", "ok"])).toBe("ok");
     expect(worstStatus(["unknown", "warning", "ok"])).toBe("warning");
+  });
+});
+
+describe("the report writes each threshold as the alert of the same threshold does", () => {
+  const { summaries } = generatedRules();
+  /** The threshold as the shipped alert's summary writes it: "above the 5 GB warning threshold" -> "5 GB". */
+  const said = (alert: string, pattern: RegExp) => {
+    const match = pattern.exec(summaries.get(alert) ?? "");
+    expect(match, `${alert}: ${summaries.get(alert)}`).not.toBeNull();
+    return match![1]!;
+  };
+  const message = (m: Partial<Measurements>, id: string) => [...evaluateTriggers({ ...base, ...m }), ...evaluateHealth({ ...base, ...m })].find((t) => t.id === id)!.message;
+
+  it.each([
+    ["MoltsecretD1SizeWarning", /above the (.+) warning threshold/, { sizeBytes: D1_SIZE.warning.value * 1.1 }, "d1_size", "above warning"],
+    ["MoltsecretD1SizeCritical", /above the (.+) critical threshold/, { sizeBytes: D1_SIZE.critical.value * 1.1 }, "d1_size", "above critical"],
+    ["MoltsecretErrorRateWarning", /above the (.+) warning threshold/, { errorRate: ERROR_RATE.warning.value * 1.1 }, "error_rate", "above warning"],
+    ["MoltsecretErrorRateCritical", /above the (.+) critical threshold/, { errorRate: ERROR_RATE.critical.value * 1.1 }, "error_rate", "above critical"],
+    ["MoltsecretMigrationWriteLatency", /above the (.+) migration trigger/, { writeP95Seconds: MIGRATION.writeLatencyP95.value * 1.1 }, "write_latency_p95", "above warning"],
+  ] as const)("%s", (alert, pattern, m, id, words) => {
+    expect(message(m, id)).toContain(`${words} ${said(alert, pattern)}`);
+  });
+
+  it("MoltsecretMigrationSizeProjection", () => {
+    const projection = { method: "least-squares", points: 2, fittedBytesNow: D1_SIZE.warning.value, bytesPerDay: 1, daysToWarning: 0 } as unknown as Measurements["projection"];
+    expect(message({ projection }, "d1_size_projection")).toContain(`${said("MoltsecretMigrationSizeProjection", /past the (.+) trigger/)} reached`);
   });
 });

@@ -2,7 +2,7 @@ import {
   D1_LIMITS, D1_SIZE, ERROR_RATE, MIGRATION, ROWS_TRIGGER, WRITE_RATE_TRIGGER,
 } from "../../catalog/index.ts";
 import type { TriggerStatus } from "../exit-codes.ts";
-import { formatValue } from "../units.ts";
+import { formatMeasured, formatQuantity } from "../../catalog/format.ts";
 import type { Projection } from "./projection.ts";
 import { alerts, upperBound, upTo, type Range } from "./ranges.ts";
 
@@ -69,7 +69,7 @@ function numeric(s: NumericSpec, m: Measurements): Trigger {
   const warnRange = o.warning ?? upTo(s.warning);
   const critRange = o.critical ?? (s.critical === null ? null : upTo(s.critical));
   const status = levelStatus(s.value, warnRange, critRange);
-  const f = (v: number) => formatValue(v, s.unit);
+  const f = (v: number) => formatMeasured(v, s.unit);
   const said = (r: Range) => (upperBound(r) !== null ? f(upperBound(r)!) : `range ${r.text}`);
   let message: string;
   if (status === "unknown") message = `${s.label}: not measured (${m.missing?.[s.id] ?? s.unmeasured})`;
@@ -99,7 +99,7 @@ function declared(id: string, label: string, needed: boolean): Trigger {
 export function evaluateTriggers(m: Measurements): Trigger[] {
   return [
     numeric({ id: "d1_size", label: "D1 size", value: m.sizeBytes, unit: "bytes", warning: D1_SIZE.warning.value, critical: D1_SIZE.critical.value, limit: D1_LIMITS.maxSize.value, unmeasured: "no size" }, m),
-    numeric({ id: "d1_rows", label: "Rows", value: m.rows, unit: "rows", warning: ROWS_TRIGGER.warning.value, critical: ROWS_TRIGGER.critical.value, limit: D1_LIMITS.maxRows.value, unmeasured: "row counts unavailable from this source; --count-rows counts them" }, m),
+    numeric({ id: "d1_rows", label: "Row count", value: m.rows, unit: "rows", warning: ROWS_TRIGGER.warning.value, critical: ROWS_TRIGGER.critical.value, limit: D1_LIMITS.maxRows.value, unmeasured: "row counts unavailable from this source; --count-rows counts them" }, m),
     numeric({ id: "write_latency_p95", label: "Write latency p95", value: m.writeP95Seconds, unit: "s", warning: MIGRATION.writeLatencyP95.value, critical: null, limit: null, unmeasured: "give --prometheus-url" }, m),
     numeric({ id: "write_rate", label: "Peak write rate", value: m.writesPerSecond, unit: "writes/s", warning: WRITE_RATE_TRIGGER.warning.value, critical: WRITE_RATE_TRIGGER.critical.value, limit: D1_LIMITS.writesPerSecond.value, unmeasured: "give --prometheus-url or use the Cloudflare source" }, m),
     declared("complex_transactions", "Complex transactions", m.needs.complexTransactions),
@@ -131,7 +131,7 @@ function projectionTrigger(m: Measurements): Trigger {
   if (p && t.status !== "unknown") {
     const days = p.daysToWarning;
     const when = days === null ? "never at this rate" : days === 0 ? "already" : `in ${days.toFixed(1)} days`;
-    t.message = `${t.message}; ${formatValue(MIGRATION.d1Size.value, "bytes")} reached ${when} (${p.method === "predict_linear" ? `Prometheus predict_linear over ${p.lookback}` : `least squares over ${p.points} points`})`;
+    t.message = `${t.message}; ${formatQuantity(MIGRATION.d1Size)} reached ${when} (${p.method === "predict_linear" ? `Prometheus predict_linear over ${p.lookback}` : `least squares over ${p.points} points`})`;
   }
   return t;
 }

@@ -1,12 +1,14 @@
 import type { CapacityReport } from "../capacity/report.ts";
 import type { Trigger } from "../capacity/triggers.ts";
 import type { D1Usage } from "../sources/cloudflare-api.ts";
-import { formatBytes, formatCount, formatUsd, formatValue } from "../units.ts";
+import { D1_LIMITS, D1_SIZE, UNIT } from "../../catalog/index.ts";
+import { formatCount, formatMeasured, formatQuantity, formatUsd } from "../../catalog/format.ts";
 
 /** The cells every report format shows, so text, markdown and HTML never disagree. */
 export const TRIGGER_HEADERS = ["Trigger", "Status", "Value", "Warning", "Critical", "Message"] as const;
 
-const cell = (v: number | boolean | null, unit: string) => (v === null ? "-" : formatValue(v, unit));
+const cell = (v: number | boolean | null, unit: string) => (v === null ? "-" : typeof v === "boolean" ? (v ? "yes" : "no") : formatMeasured(v, unit));
+const bytes = (v: number) => formatMeasured(v, "bytes");
 
 export function triggerCells(t: Trigger): [string, string, string, string, string, string] {
   return [t.id, t.status, cell(t.value, t.unit), cell(t.warning, t.unit), cell(t.critical, t.unit), t.message];
@@ -17,7 +19,7 @@ export function databaseLines(r: CapacityReport): [string, string][] {
   const lines: [string, string][] = [
     ["Source", r.source],
     ["Database", `${d.name} (${d.id || "no id"})`],
-    ["Size", `${formatBytes(d.sizeBytes)} (${d.sizeBytes} bytes; ${r.units.note})`],
+    ["Size", `${bytes(d.sizeBytes)} (${d.sizeBytes} bytes; ${r.units.note})`],
     ["Tables", String(d.numTables)],
     ["Rows", d.rows === null ? "n/a" : `${formatCount(d.rows)} (${d.rows})`],
   ];
@@ -30,10 +32,10 @@ export function projectionLines(r: CapacityReport): [string, string][] {
   if (!p) return [["Projection", `none: needs 2+ size points with distinct dates (have ${r.history.points.length}; ${r.history.note})`]];
   const when = (days: number | null, date: string | null) => (days === null ? "never at this rate" : days === 0 ? "already reached" : `in ${days.toFixed(1)} days (${date})`);
   return [
-    ["Growth", `${formatBytes(p.bytesPerDay)}/day (${Math.round(p.bytesPerDay)} bytes/day; ${p.method === "predict_linear" ? `Prometheus predict_linear over ${p.lookback}, as the MoltsecretMigrationSizeProjection alert` : `least squares over ${p.points} points, ${r.history.note}`})`],
-    [`${formatBytes(r.thresholds.warningBytes)} warning`, when(p.daysToWarning, p.warningDate)],
-    [`${formatBytes(r.thresholds.criticalBytes)} critical`, when(p.daysToCritical, p.criticalDate)],
-    [`${formatBytes(r.thresholds.limitBytes)} limit`, when(p.daysToLimit, p.limitDate)],
+    ["Growth", `${bytes(p.bytesPerDay)}/day (${Math.round(p.bytesPerDay)} bytes/day; ${p.method === "predict_linear" ? `Prometheus predict_linear over ${p.lookback}, as the MoltsecretMigrationSizeProjection alert` : `least squares over ${p.points} points, ${r.history.note}`})`],
+    [`${formatQuantity(D1_SIZE.warning)} warning`, when(p.daysToWarning, p.warningDate)],
+    [`${formatQuantity(D1_SIZE.critical)} critical`, when(p.daysToCritical, p.criticalDate)],
+    [`${formatQuantity(D1_LIMITS.maxSize)} limit`, when(p.daysToLimit, p.limitDate)],
   ];
 }
 
@@ -67,7 +69,7 @@ export function usageLines(r: CapacityReport): [string, string][] {
   if (u.worker) {
     const w = u.worker;
     lines.push([`Worker ${w.scriptName} 1h`, `${formatCount(w.requests1h)} requests, ${formatCount(w.errors1h)} errors`]);
-    lines.push([`Worker ${w.scriptName} 30d`, `${formatCount(w.requests30d)} requests, ${formatCount(w.errors30d)} errors, ${(w.requests30d > 0 ? w.cpuTimeUs30d / w.requests30d / 1000 : 0).toFixed(2)} ms CPU per request`]);
+    lines.push([`Worker ${w.scriptName} 30d`, `${formatCount(w.requests30d)} requests, ${formatCount(w.errors30d)} errors, ${formatMeasured(w.requests30d > 0 ? w.cpuTimeUs30d / w.requests30d / UNIT.msPerSecond : 0, "ms")} CPU per request`]);
   }
   return lines;
 }

@@ -2,7 +2,7 @@ import type { ChalkInstance } from "chalk";
 import type { CostLine } from "../cost/model.ts";
 import { PER_REQUEST_KEYS } from "../cost/per-request.ts";
 import type { CostReport } from "../cost/report.ts";
-import { formatBytes, formatCount, formatSignificant, formatUsd } from "../units.ts";
+import { formatCount, formatMeasured, formatUsd } from "../../catalog/format.ts";
 import { markdownTable } from "./markdown.ts";
 import { renderTable } from "./table.ts";
 
@@ -10,7 +10,7 @@ import { renderTable } from "./table.ts";
 const LINE_HEADERS = ["Line", "Usage", "Included", "Billable", "Price", "Cost"] as const;
 const LINE_ALIGN = ["l", "r", "r", "r", "l", "r"] as const;
 
-const amount = (n: number, unit: string) => (unit === "bytes" ? formatBytes(n) : formatCount(n));
+const amount = (n: number, unit: string) => (unit === "bytes" ? formatMeasured(n, unit) : formatCount(n));
 const lineCells = (l: CostLine) => [l.item, amount(l.usage, l.unit), amount(l.included, l.unit), amount(l.billable, l.unit), l.priceUnit ? `${l.unitPrice} ${l.priceUnit}` : "", formatUsd(l.usd)];
 
 function parts(r: CostReport) {
@@ -22,10 +22,10 @@ function parts(r: CostReport) {
     plan: `(${e.plan} plan)`,
     total: formatUsd(e.totalUsd),
     lineRows: e.lines.map(lineCells),
-    storage: `D1 storage ${formatBytes(r.storage.bytes)}: ${r.storage.source}.`,
+    storage: `D1 storage ${formatMeasured(r.storage.bytes, "bytes")}: ${r.storage.source}.`,
     telemetryTitle: `Telemetry's own cost (Grafana Cloud ${t.grafanaPlan === "free" ? "Free tier" : "Pro"}, ${formatCount(t.activeSeries)} active series whatever the isolates, ${formatCount(t.dpm)} DPM): ${formatUsd(t.totalUsd)}/month`,
     telemetryRows: t.lines.map(lineCells),
-    perRows: PER_REQUEST_KEYS.map((k) => [k, formatSignificant(r.perRequest.values[k]), r.perRequest.provenance[k], r.perRequest.reasons[k]]),
+    perRows: PER_REQUEST_KEYS.map((k) => [k, formatCount(r.perRequest.values[k]), r.perRequest.provenance[k], r.perRequest.reasons[k]]),
     cmpRows: r.documentProjections.map((p) => [p.scale, formatCount(p.requestsPerMonth), p.documentNote, formatUsd(p.computedUsd), p.agrees ? "agrees" : `DISAGREES: ${p.note}`]),
     breakEven: [
       `Traditional hosting at ${formatUsd(be.serverMonthlyUsd)}/month costs the same as Cloudflare at ${be.requestsAtServerCost === null ? "never" : formatCount(be.requestsAtServerCost)} requests/month.`,

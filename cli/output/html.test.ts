@@ -43,14 +43,14 @@ describe("the capacity chart, as SVG", () => {
     // Linear: the gaps between the lines are proportional to the gaps in bytes (3 GB and 2 GB).
     expect((lines[0]!.y - lines[1]!.y) / (lines[1]!.y - lines[2]!.y)).toBeCloseTo(3 / 2, 2);
     const labels = elements(svg, "threshold-label");
-    expect(labels.map((l) => l.text)).toEqual(["5.00 GB warning", "8.00 GB critical", "10.00 GB D1 limit"]);
+    expect(labels.map((l) => l.text)).toEqual(["5 GB warning", "8 GB critical", "10 GB D1 limit"]);
     labels.forEach((l, i) => expect(Math.abs(attr(l.el, "y") - 4 - lines[i]!.y)).toBeLessThan(1));
     const ticks = elements(svg, "month-tick").map((t) => t.text);
     expect(ticks[0]).toBe("Nov 2026");
     expect(ticks).toContain("Jan 2027");
     for (const t of ticks) expect(t).toMatch(/^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)( \d{4}| 15)?$/);
     expect(elements(svg, "axis-title").map((t) => t.text)).toEqual(["D1 size (1 GB = 10^9 bytes)", "date (UTC, month ticks)"]);
-    expect(elements(svg, "projection-label")[0]!.text).toBe("projection 40.00 MB/day: 5.00 GB on 2027-01-12");
+    expect(elements(svg, "projection-label")[0]!.text).toBe("projection 40 MB/day: 5 GB on 2027-01-12");
     expect(elements(svg, "warning")).toEqual([]);
     const html = renderCapacityHtml(report);
     expect(html).toContain(svg);
@@ -64,7 +64,7 @@ describe("the capacity chart, as SVG", () => {
     const lx = attr(label, "x") + 4;
     const nearest = points.reduce((a, b) => (Math.abs(b[0]! - lx) < Math.abs(a[0]! - lx) ? b : a));
     expect(Math.abs(nearest[1]! - attr(label, "y"))).toBeLessThan(20);
-    expect(inconsistent.warnings).toEqual([expect.stringMatching(/^The size history \(from history\.json\), at its last point on 2026-11-27, says 3\.16 GB but the live size is 54\.00 MB \(59x apart\)/)]);
+    expect(inconsistent.warnings).toEqual([expect.stringMatching(/^The size history \(from history\.json\), at its last point on 2026-11-27, says 3\.16 GB but the live size is 54 MB \(59x apart\)/)]);
     expect(elements(renderSizeChart(inconsistent), "warning")[0]!.text).toMatch(/^! The sources disagree about the size/);
     expect(renderCapacityHtml(inconsistent)).toContain('<p class="warn">Warning: The size history (from history.json)');
   });

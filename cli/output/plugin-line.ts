@@ -1,6 +1,6 @@
 import type { CapacityReport } from "../capacity/report.ts";
 import type { Trigger } from "../capacity/triggers.ts";
-import { formatBytes } from "../units.ts";
+import { formatMeasured } from "../../catalog/format.ts";
 
 /** Perfdata numbers: plain decimals (the convention allows no exponent), sub-microsecond noise dropped. */
 function plain(v: number): string {
@@ -27,8 +27,8 @@ function perf(t: Trigger | undefined, label: string): string {
 export function pluginLine(r: CapacityReport): string {
   const by = Object.fromEntries(r.triggers.map((t) => [t.id, t]));
   let message: string;
-  if (r.status === "ok") message = `no migration trigger fired; D1 size ${formatBytes(r.database.sizeBytes)}`;
-  else if (r.status === "unknown") message = `${r.unmeasured.map((e) => e.message).join("; ")}; no measured migration trigger fired (D1 size ${formatBytes(r.database.sizeBytes)})`;
+  if (r.status === "ok") message = `no migration trigger fired; D1 size ${formatMeasured(r.database.sizeBytes, "bytes")}`;
+  else if (r.status === "unknown") message = `${r.unmeasured.map((e) => e.message).join("; ")}; no measured migration trigger fired (D1 size ${formatMeasured(r.database.sizeBytes, "bytes")})`;
   else message = r.triggers.filter((t) => t.status === r.status).map((t) => t.message).join("; ");
   const perfdata = [perf(by.d1_size, "d1_size"), perf(by.d1_rows, "d1_rows"), perf(by.write_latency_p95, "write_latency_p95"), perf(by.write_rate, "write_rate"), perf(by.d1_size_projection, "d1_size_projection")];
   return `CAPACITY ${r.status.toUpperCase()}: ${message.replace(/\|/g, "/")} | ${perfdata.filter(Boolean).join(" ")}`;

@@ -1,6 +1,9 @@
 import { MIGRATION } from "../../catalog/index.ts";
 import type { CapacityReport } from "../capacity/report.ts";
-import { DAY_MS, formatBytes } from "../units.ts";
+import { formatMeasured } from "../../catalog/format.ts";
+import { DAY_MS } from "../units.ts";
+
+const sizeText = (v: number) => formatMeasured(v, "bytes");
 import { monthTicks } from "./month-ticks.ts";
 
 const W = 920;
@@ -79,7 +82,7 @@ export function renderSizeChart(report: CapacityReport): string {
     const step = niceStep(panel.yMax, 5);
     for (let b = 0; b <= panel.yMax + 1e-9; b += step) {
       parts.push(`<line x1="${M.left}" x2="${M.left + PW}" y1="${f(y(b))}" y2="${f(y(b))}" stroke="#e5e7eb"/>`);
-      parts.push(`<text x="${M.left - 8}" y="${f(y(b) + 4)}" text-anchor="end" fill="#374151">${b === 0 ? "0" : esc(formatBytes(b))}</text>`);
+      parts.push(`<text x="${M.left - 8}" y="${f(y(b) + 4)}" text-anchor="end" fill="#374151">${b === 0 ? "0" : esc(sizeText(b))}</text>`);
     }
     for (const t of ticks) {
       parts.push(`<line x1="${f(x(t.t))}" x2="${f(x(t.t))}" y1="${panel.top}" y2="${panel.top + panel.height}" stroke="#f3f4f6"/>`);
@@ -92,7 +95,7 @@ export function renderSizeChart(report: CapacityReport): string {
     if (withThresholds) {
       for (const t of th) {
         parts.push(`<line x1="${M.left}" x2="${M.left + PW}" y1="${f(y(t.bytes))}" y2="${f(y(t.bytes))}" stroke="${t.color}" stroke-width="2" stroke-dasharray="8 4" data-role="threshold" data-bytes="${t.bytes}"/>`);
-        parts.push(`<text x="${M.left + PW + 6}" y="${f(y(t.bytes) + 4)}" fill="${t.color}" font-weight="bold" data-role="threshold-label">${esc(`${formatBytes(t.bytes)} ${t.label}`)}</text>`);
+        parts.push(`<text x="${M.left + PW + 6}" y="${f(y(t.bytes) + 4)}" fill="${t.color}" font-weight="bold" data-role="threshold-label">${esc(`${sizeText(t.bytes)} ${t.label}`)}</text>`);
       }
     }
     if (p) {
@@ -105,8 +108,8 @@ export function renderSizeChart(report: CapacityReport): string {
       if (samples.length > 1) parts.push(`<polyline points="${samples.join(" ")}" fill="none" stroke="${CHART_COLORS.projection}" stroke-width="2.5" stroke-dasharray="6 4" data-role="projection"/>`);
     }
     if (pts.length > 1) parts.push(`<polyline points="${pts.map((q) => `${f(x(q.t))},${f(y(q.bytes))}`).join(" ")}" fill="none" stroke="${CHART_COLORS.history}" stroke-width="2.5" data-role="history"/>`);
-    for (const q of pts) parts.push(`<circle cx="${f(x(q.t))}" cy="${f(y(q.bytes))}" r="3" fill="${CHART_COLORS.history}"><title>${esc(`${q.date}: ${formatBytes(q.bytes)}`)}</title></circle>`);
-    parts.push(`<circle cx="${f(x(now))}" cy="${f(y(live))}" r="5" fill="${CHART_COLORS.now}" data-role="live"><title>${esc(`now: ${formatBytes(live)}`)}</title></circle>`);
+    for (const q of pts) parts.push(`<circle cx="${f(x(q.t))}" cy="${f(y(q.bytes))}" r="3" fill="${CHART_COLORS.history}"><title>${esc(`${q.date}: ${sizeText(q.bytes)}`)}</title></circle>`);
+    parts.push(`<circle cx="${f(x(now))}" cy="${f(y(live))}" r="5" fill="${CHART_COLORS.now}" data-role="live"><title>${esc(`now: ${sizeText(live)}`)}</title></circle>`);
   };
 
   drawPanel(main, `D1 size (1 GB = 10^9 bytes)`, true);
@@ -119,13 +122,13 @@ export function renderSizeChart(report: CapacityReport): string {
     const labelT = endBytes > main.yMax && p.bytesPerDay > 0 ? now + ((main.yMax - p.fittedBytesNow) / p.bytesPerDay) * DAY_MS : end;
     const lx = Math.min(x(labelT), M.left + PW);
     const ly = yMain(fitted(labelT)!) - 8;
-    const reach = p.warningDate ? `${formatBytes(report.thresholds.warningBytes)} on ${p.warningDate}` : `${formatBytes(report.thresholds.warningBytes)} never at this rate`;
-    parts.push(`<text x="${f(lx - 4)}" y="${f(Math.max(main.top + 12, ly))}" text-anchor="end" fill="${CHART_COLORS.projection}" font-weight="bold" data-role="projection-label">${esc(`projection ${formatBytes(p.bytesPerDay)}/day: ${reach}`)}</text>`);
+    const reach = p.warningDate ? `${sizeText(report.thresholds.warningBytes)} on ${p.warningDate}` : `${sizeText(report.thresholds.warningBytes)} never at this rate`;
+    parts.push(`<text x="${f(lx - 4)}" y="${f(Math.max(main.top + 12, ly))}" text-anchor="end" fill="${CHART_COLORS.projection}" font-weight="bold" data-role="projection-label">${esc(`projection ${sizeText(p.bytesPerDay)}/day: ${reach}`)}</text>`);
   }
   if (needZoom) {
     drawPanel(zoom, "close-up", false);
     parts.push(`<text x="${M.left + PW / 2}" y="${zoom.top + ZOOM_H + 38}" text-anchor="middle" fill="#111827" data-role="axis-title">date (UTC)</text>`);
-    parts.push(`<text x="${M.left}" y="${zoom.top - 10}" fill="#111827" font-weight="bold">${esc(`Close-up: the size so far (${formatBytes(live)} now) is below 1/10 of the ${formatBytes(report.thresholds.warningBytes)} warning`)}</text>`);
+    parts.push(`<text x="${M.left}" y="${zoom.top - 10}" fill="#111827" font-weight="bold">${esc(`Close-up: the size so far (${sizeText(live)} now) is below 1/10 of the ${sizeText(report.thresholds.warningBytes)} warning`)}</text>`);
   }
   const method = p ? (p.method === "predict_linear" ? `Prometheus predict_linear over ${p.lookback}` : `least squares over ${p.points} points`) : "no projection";
   parts.push(`<text x="${M.left}" y="${H - 22}" fill="#6b7280">${esc(`size history: ${pts.length} points, ${report.history.note}`.slice(0, 110))}</text>`);

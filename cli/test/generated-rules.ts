@@ -3,15 +3,16 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { REPO } from "./local-d1-fixture.ts";
 
-interface RuleFile { groups: { rules: ({ record: string; expr: string } | { alert: string; expr: string })[] }[] }
+interface RuleFile { groups: { rules: ({ record: string; expr: string } | { alert: string; expr: string; annotations: { summary: string } })[] }[] }
 
 /** The Prometheus rule file as shipped (alerts/generated/), not the TypeScript that generates it. */
-export function generatedRules(): { records: Map<string, string>; alerts: Map<string, string> } {
+export function generatedRules(): { records: Map<string, string>; alerts: Map<string, string>; summaries: Map<string, string> } {
   const file = parse(readFileSync(join(REPO, "alerts/generated/prometheus/moltsecret.rules.yaml"), "utf8")) as RuleFile;
   const rules = file.groups.flatMap((g) => g.rules);
   return {
     records: new Map(rules.flatMap((r) => ("record" in r ? [[r.record, r.expr] as const] : []))),
     alerts: new Map(rules.flatMap((r) => ("alert" in r ? [[r.alert, r.expr] as const] : []))),
+    summaries: new Map(rules.flatMap((r) => ("alert" in r ? [[r.alert, r.annotations.summary] as const] : []))),
   };
 }
 
