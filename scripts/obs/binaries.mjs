@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { onceUnderLock } from "../lib/once-under-lock.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const OBS_CACHE = join(ROOT, ".cache", "obs");
@@ -100,27 +101,15 @@ async function download(target, onProgress) {
  */
 export async function obsBinaries({ onProgress = () => {} } = {}) {
   const target = join(OBS_CACHE, SUITE);
-  if (!complete(target)) {
-    mkdirSync(OBS_CACHE, { recursive: true });
-    const lock = join(OBS_CACHE, "download.lock");
-    // A directory is an atomic lock across the processes of one test run.
-    for (let waited = 0; ; waited += 250) {
-      try {
-        mkdirSync(lock);
-        break;
-      } catch {
-        if (waited > 180_000) throw new Error(`timed out waiting for ${lock} (remove it if no download is running)`);
-        await new Promise((r) => setTimeout(r, 250));
-        if (complete(target)) return paths(target);
-      }
-    }
-    try {
+  await onceUnderLock({
+    lock: join(OBS_CACHE, "download.lock"),
+    complete: () => complete(target),
+    make: async () => {
       if (existsSync(join(target, BINARIES.prometheus)) && !existsSync(join(target, WEB_PATCHED))) patchPrometheusWebRoot(target);
       if (!complete(target)) await download(target, onProgress);
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  }
+    },
+    timeoutMs: 180_000,
+  });
   return paths(target);
 }
 

@@ -88,12 +88,11 @@ export async function startService({ name, cmd, args = [], readyUrl, timeoutMs =
   let stopping;
   const stop = () =>
     (stopping ??= (async () => {
+      const gone = () => !groupAlive(pgid);
       signalGroup(pgid, "SIGTERM");
-      const deadline = Date.now() + 5000;
-      while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      if (groupAlive(pgid)) signalGroup(pgid, "SIGKILL");
+      await pollUntil(gone, { timeoutMs: 5000, everyMs: 50 }).catch(() => signalGroup(pgid, "SIGKILL"));
       // Bounded: an orphan killed by SIGKILL is gone, but a PID 1 that never reaps would keep its zombie listed.
-      for (let i = 0; i < 100 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 20));
+      await pollUntil(gone, { timeoutMs: 2000, everyMs: 20 }).catch(() => undefined);
       live.delete(service);
     })());
   const service = { name, pid: pgid, pgid, child, stop, output: () => output.join("") };

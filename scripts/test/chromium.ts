@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { onceUnderLock } from "../lib/once-under-lock.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const CHROMIUM_CACHE = join(ROOT, ".cache", "chromium");
@@ -79,25 +80,7 @@ export async function chromium(): Promise<Chromium> {
   const system = process.env.MOLTSECRET_CHROMIUM_DOWNLOAD ? null : onPath();
   if (system) return { command: system, env: {}, source: "path" };
   const target = join(CHROMIUM_CACHE, "root");
-  if (existsSync(join(target, BINARY))) return unpacked(target);
-  mkdirSync(CHROMIUM_CACHE, { recursive: true });
-  // A directory is an atomic lock across the processes of one test run.
-  const lock = join(CHROMIUM_CACHE, "download.lock");
-  for (let waited = 0; ; waited += 250) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (waited > 300_000) throw new Error(`timed out waiting for ${lock} (remove it if no download is running)`);
-      await new Promise((r) => setTimeout(r, 250));
-      if (existsSync(join(target, BINARY))) return unpacked(target);
-    }
-  }
-  try {
-    if (!existsSync(join(target, BINARY))) download(target);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  await onceUnderLock({ lock: join(CHROMIUM_CACHE, "download.lock"), complete: () => existsSync(join(target, BINARY)), make: () => download(target), timeoutMs: 300_000 });
   return unpacked(target);
 }
 
