@@ -5,7 +5,7 @@ import { findGuardedLiterals, guardedValues } from "./threshold-literals.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
-/** TypeScript sources of the folders that render catalog values; tests and test helpers (test/) feed inputs and may use literals. */
+/** TypeScript sources of a folder; tests and test helpers (test/) feed inputs and may use literals. */
 function sources(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") && !/(^|\/)test(\/|$)/.test(relative(ROOT, e.parentPath)))
@@ -16,6 +16,7 @@ function sources(dir: string): string[] {
 describe("no threshold literal outside the catalog", () => {
   const guarded = guardedValues();
   const files = ["promql", "grafana", "dashboards", "alerts", "observability"].flatMap(sources);
+  const codeFiles = ["cli", "worker", "otlp", "tail"].flatMap(sources);
 
   it("guards the document's numbers in every unit they are shown in", () => {
     // ms and s, GB and bytes, percent and ratio, error budget, burn factors, prices.
@@ -36,6 +37,16 @@ describe("no threshold literal outside the catalog", () => {
     expect(hits.map((h) => `${file}:${h.line}: ${h.value} in "${h.text}"`)).toEqual([]);
   });
 
+  it("scans the CLI and the Worker too", () => {
+    expect(codeFiles).toContain("cli/capacity/triggers.ts");
+    expect(codeFiles).toContain("worker/config.ts");
+  });
+
+  it.each(codeFiles)("%s has no catalog value typed in (read as code)", (file) => {
+    const hits = findGuardedLiterals(readFileSync(join(ROOT, file), "utf8"), guarded, "code");
+    expect(hits.map((h) => `${file}:${h.line}: ${h.value} in "${h.text}"`)).toEqual([]);
+  });
+
   it("flags drifted copies in code, strings and comments, but not durations or names", () => {
     const drifted = [
       "const warn = 0.01;",
@@ -51,5 +62,12 @@ describe("no threshold literal outside the catalog", () => {
     for (const line of drifted) expect(findGuardedLiterals(line, guarded), line).not.toEqual([]);
     const fine = ["rate(x[5m])", "see Rec. 3", "time: now-6h", "const p95 = QUANTILES.p95.value;", "http_5xx", "status=~\"5..\"", "const i = 0; i + 1"];
     for (const line of fine) expect(findGuardedLiterals(line, guarded), line).toEqual([]);
+  });
+
+  it("reads code for drift, not for its indexes, statuses and unit conversions", () => {
+    const drifted = ["const warn = 0.01;", "const size = 5 * BYTES_PER_GB;", "// above 5 GB", "'> 50ms p95'", "const bytes = 8_000_000_000;", "const month = 2_592_000;", "--d1-writes 0.3"];
+    for (const line of drifted) expect(findGuardedLiterals(line, guarded, "code"), line).not.toEqual([]);
+    const fine = ["b.toString(16).padStart(2, \"0\")", "if (res.status !== 200) return;", "ms / 1000", "status >= 500", "for (let i = 0; i < 3; i++)", "const N = 100_000;", "-c 6GB", "xmlns=\"http://www.w3.org/2000/svg\""];
+    for (const line of fine) expect(findGuardedLiterals(line, guarded, "code"), line).toEqual([]);
   });
 });

@@ -72,12 +72,35 @@ export interface LiteralHit {
  */
 const NUMBER = /(?<![\w.$])(?<!Rec\. )(\d[\d_]*(?:\.\d+)?(?:e[+-]?\d+)?)(?=$|[^\w.]|x\b|GB\b|ms\b)/gi;
 
-export function findGuardedLiterals(source: string, guarded: Set<number> = guardedValues()): LiteralHit[] {
+/**
+ * How strictly a folder is read. "rendering" (dashboards, alerts, PromQL): every guarded number is a hit, since their
+ * sources have no business typing figures. "code" (cli/, worker/): ordinary code counts with small integers (indexes,
+ * radixes, HTTP statuses) and powers of ten (unit conversions), so there a number is a hit when it carries a unit a
+ * threshold is shown in (5 GB, 50 ms, 1%, 14.4x) or is distinctive (a fraction, or a large number that is not a power of ten).
+ */
+export type ReadingMode = "rendering" | "code";
+
+/** A unit after a number, and the factor that turns the number into the catalog's canonical value (bytes, seconds, ratio). */
+const UNIT_AFTER = /^\s?(GB|ms|%|x|\* BYTES_PER_GB)(?![\w])/;
+const TO_CANONICAL: Record<string, number> = { GB: BYTES_PER_GB, "* BYTES_PER_GB": BYTES_PER_GB, ms: 1 / UNIT.msPerSecond, "%": 1 / UNIT.percent, x: 1 };
+/** Links are addresses, not figures (the 2000 of http://www.w3.org/2000/svg). */
+const URL = /\bhttps?:\/\/\S+/g;
+const isPowerOfTen = (v: number): boolean => Number.isInteger(Math.log10(Math.abs(v)));
+const distinctive = (v: number): boolean => !Number.isInteger(v) || (Math.abs(v) >= 1000 && !isPowerOfTen(v));
+
+export function findGuardedLiterals(source: string, guarded: Set<number> = guardedValues(), mode: ReadingMode = "rendering"): LiteralHit[] {
   const hits: LiteralHit[] = [];
-  source.split("\n").forEach((text, i) => {
+  source.split("\n").forEach((line, i) => {
+    const text = line.replace(URL, "");
     for (const match of text.matchAll(NUMBER)) {
       const value = canonical(Number((match[1] ?? "").replace(/_/g, "")));
-      if (guarded.has(value)) hits.push({ line: i + 1, text: text.trim(), value });
+      if (mode === "rendering") {
+        if (guarded.has(value)) hits.push({ line: i + 1, text: line.trim(), value });
+        continue;
+      }
+      const unit = UNIT_AFTER.exec(text.slice((match.index ?? 0) + match[0].length))?.[1];
+      const hit = unit ? guarded.has(canonical(value * TO_CANONICAL[unit]!)) : guarded.has(value) && distinctive(value);
+      if (hit) hits.push({ line: i + 1, text: line.trim(), value });
     }
   });
   return hits;

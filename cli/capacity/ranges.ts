@@ -1,3 +1,4 @@
+import { UNIT } from "../../catalog/index.ts";
 import { UserError } from "../errors.ts";
 
 /**
@@ -12,7 +13,7 @@ export interface Range {
   text: string;
 }
 
-const UNITS: Record<string, number> = { "": 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, s: 1, ms: 1e-3, us: 1e-6, "%": 0.01 };
+const UNITS: Record<string, number> = { "": 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, s: 1, ms: 1 / UNIT.msPerSecond, us: 1e-6, "%": 1 / UNIT.percent };
 
 function parseNumber(text: string, whole: string): number {
   const m = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*([a-z%]*)$/i.exec(text.trim());

@@ -45,7 +45,7 @@ export interface Trigger {
   message: string;
 }
 
-/** Strictly above a threshold fires, as the document words it ("> 5GB", "> 50ms p95"). */
+/** Strictly above a threshold fires, as the document words its triggers ("Database > ...", "Write latency > ... p95"). */
 export function levelStatus(value: number | null, warning: Range, critical: Range | null): TriggerStatus {
   if (value === null || !Number.isFinite(value)) return "unknown";
   if (critical !== null && alerts(critical, value)) return "critical";

@@ -37,7 +37,7 @@ export function makeCostCommand(ctx: CliContext): Command {
   addOutputOptions(cmd);
   cmd.addHelpText("after", examples([
     "moltsecret cost --requests 100M",
-    "moltsecret cost --requests 1B --d1-writes 0.3 --server-cost 400",
+    "moltsecret cost --requests 1B --d1-writes 0.25 --server-cost 400",
     "moltsecret cost --requests 10M --prometheus-url http://127.0.0.1:9090 --json",
   ]));
   cmd.action(async (opts: CostOpts) => {

@@ -9,7 +9,7 @@ import { monthTicks } from "./month-ticks.ts";
 const W = 920;
 const M = { left: 96, right: 150, top: 40, bottom: 58 };
 const PW = W - M.left - M.right;
-/** The main panel: the whole way to the limit, linear, so the 5/8/10 GB lines sit apart as they are. */
+/** The main panel: the whole way to the limit, linear, so the warning, critical and limit lines sit apart as they are. */
 const MAIN_H = 300;
 /** The close-up of the recent history, on its own linear scale, when the database is tiny against the lines. */
 const ZOOM_H = 150;
@@ -38,7 +38,7 @@ function niceStep(max: number, count: number): number {
 }
 
 /**
- * Size history and projection against the 5/8/10 GB lines, read in seconds: a linear main panel from 0 to past the
+ * Size history and projection against the warning, critical and limit lines, read in seconds: a linear main panel from 0 to past the
  * limit (the lines where they really are), month ticks, axis titles, every label next to its line, and a close-up
  * panel of the recent history when it is too small to see beside the limit. Sources that disagree are said on top.
  */
