@@ -7,6 +7,15 @@ const REQUESTS = Number(process.env.MEMORY_TEST_REQUESTS ?? 6_000);
 const WARMUP = 1_000;
 const CHECKPOINTS = 4;
 const CONCURRENCY = 16;
+/**
+ * wrangler dev's proxy answers this when its connection to the Worker's workerd fails: ProxyWorker.ts compares the
+ * full request URL with the Worker's origin-only URL, so any connection error reads as "restarted" (no reload happens:
+ * the debug log shows none). GETs it retries itself; a POST gets this 503 without having reached the Worker. They
+ * come under heavy machine load, are not the Worker's answers, and are counted and bounded apart from them.
+ */
+const DEV_PROXY_DROP = "Your worker restarted mid-request.";
+/** At most 1 in 200 requests lost by wrangler dev's proxy (measured: 4-13 of 7,000 at load average 5-11, 0 when quiet). */
+const MAX_DEV_PROXY_DROP_SHARE = 1 / 200;
 /** workerd's RSS is reported, not judged: under wrangler dev it grows with wrangler's own machinery even when the heap is flat. */
 
 afterAll(stopPipelines);
@@ -30,6 +39,7 @@ async function measure(label: string, options: PipelineOptions): Promise<Run> {
     let next = 0;
     const failures = new Map<string, number>();
     const failedBodies: string[] = [];
+    let devProxyDrops = 0;
     const load = async (to: number) => {
       const worker = async () => {
         while (next < to) {
@@ -42,6 +52,10 @@ async function measure(label: string, options: PipelineOptions): Promise<Run> {
             headers: { "cf-connecting-ip": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
           });
           const body = await res.text();
+          if (res.status === 503 && body.startsWith(DEV_PROXY_DROP)) {
+            devProxyDrops++;
+            continue;
+          }
           if (res.status >= 500) {
             failures.set(`${kind} ${res.status}`, (failures.get(`${kind} ${res.status}`) ?? 0) + 1);
             if (failedBodies.length < 5) failedBodies.push(`${kind} ${res.status} ${body.slice(0, 200)}`);
@@ -64,6 +78,7 @@ async function measure(label: string, options: PipelineOptions): Promise<Run> {
     const seconds = (Date.now() - started) / 1000;
     const errorLines = p.consoleLines().filter((l) => /"level":"error"|request\.error|unavailable|Error/.test(l)).slice(0, 10);
     expect(Object.fromEntries(failures), `${label}: 5xx answers, e.g.\n${failedBodies.join("\n")}\nWorker error lines:\n${errorLines.join("\n")}`).toEqual({});
+    expect(devProxyDrops, `${label}: requests wrangler dev's proxy dropped`).toBeLessThanOrEqual((WARMUP + REQUESTS) * MAX_DEV_PROXY_DROP_SHARE);
     const metrics = p.batches.filter((b) => b.signal === "metrics");
     const exportsPart = metrics.length
       ? `; ${metrics.length} metric exports (${Math.round((WARMUP + REQUESTS) / metrics.length)} requests per export, ${Math.round(metrics.reduce((n, b) => n + b.bytes, 0) / metrics.length)} B avg)`
@@ -73,7 +88,7 @@ async function measure(label: string, options: PipelineOptions): Promise<Run> {
       summary:
         `${label}: ${REQUESTS} requests after ${WARMUP} warm-up, ${Math.round(REQUESTS / seconds)} req/s; ` +
         `live heap after GC ${mib(base.heap)} MiB -> ${heaps.map(mib).join(", ")}; workerd RSS ${mib(base.rss)} MiB -> ${rss.map(mib).join(", ")}; ` +
-        `workerd open fds ${base.fds} -> ${p.workerdFds()}${exportsPart}`,
+        `workerd open fds ${base.fds} -> ${p.workerdFds()}${exportsPart}; ${devProxyDrops} POSTs dropped by wrangler dev's proxy`,
     };
   } finally {
     inspector.close();
