@@ -1,4 +1,4 @@
-import type { Flags } from "./cache/flags.ts";
+import type { Flags } from "./operator-flags.ts";
 import type { ApiConfig } from "./config.ts";
 import type { QueryObserver, SecretStore } from "./store/store.ts";
 
@@ -8,7 +8,7 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     config: ApiConfig;
-    /** Operator flags from KV, as this isolate last read them (worker/cache/flags.ts). */
+    /** Operator flags from KV, as this isolate last read them (read by worker/cache/flags.ts). */
     flags: Flags;
     /** Created per request by one middleware in app.ts, through createStore(). */
     store: SecretStore;

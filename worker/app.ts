@@ -5,7 +5,7 @@ import { parseConfig } from "./config.ts";
 import { ApiError, errorResponse, handleError } from "./http/errors.ts";
 import { requestId } from "./http/request-id.ts";
 import { healthRoutes } from "./routes/health.ts";
-import { openApiRoutes } from "./routes/openapi.ts";
+import { openApiRoutes } from "./openapi/route.ts";
 import { secretRoutes } from "./routes/secrets.ts";
 import { createStore } from "./store/create-store.ts";
 

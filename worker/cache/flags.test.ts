@@ -7,7 +7,8 @@ import { createSecret, expectError, ORIGIN } from "../test/client.ts";
 import { withFaults } from "../test/faults.ts";
 import { envWithFlags } from "../test/observed-app.ts";
 import { edgeCacheKey } from "./edge-cache.ts";
-import { DEFAULT_FLAGS, FlagCache, parseFlags } from "./flags.ts";
+import { DEFAULT_FLAGS } from "../operator-flags.ts";
+import { FlagCache, parseFlags } from "./flags.ts";
 
 const TTL_MS = FLAG_CACHE_TTL.value * 1000;
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { EDGE_CACHE, FLAG_CACHE_TTL, KV_LIMITS, QUERY_CACHE_TTL, VIEW_COUNTER, WRITE_BEHIND_FLUSH } from "../../catalog/index.ts";
 import { DEFAULT_FLAGS_KEY } from "../config.ts";
-import { DEFAULT_FLAGS } from "./flags.ts";
+import { DEFAULT_FLAGS } from "../operator-flags.ts";
 
 const readme = readFileSync("README.md", "utf8");
 const section = readme.split("<!-- section:caching -->")[1]?.split("<!-- /section:caching -->")[0] ?? "";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { buildOpenApiDocument } from "../openapi/document.ts";
+import { buildOpenApiDocument } from "./document.ts";
 
 const DOCUMENT = buildOpenApiDocument();
 
