@@ -1,21 +1,16 @@
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
-import { getTableName } from "drizzle-orm";
-import { secrets } from "../../worker/db/schema.ts";
 import { MIGRATE_COPY_CHUNK, MIGRATION_TARGETS, type MigrationTargetId } from "../../catalog/index.ts";
 import { chalkFor, emit, progressFor, type CliContext } from "../context.ts";
 import { UserError } from "../errors.ts";
 import { EXIT } from "../exit-codes.ts";
 import { renderJson } from "../output/json.ts";
-import { markdownTable } from "../output/markdown.ts";
-import { renderTable } from "../output/table.ts";
+import { copyMismatch, planJson, renderCopyText, renderPlanMarkdown, renderPlanText } from "../output/migrate.ts";
 import { checkCredential } from "../io/credentials.ts";
 import { checkOutputFile } from "../io/output-file.ts";
-import { openLocalD1 } from "../sources/local-d1.ts";
 import { readWranglerConfig } from "../sources/wrangler-config.ts";
-import { copySecrets } from "../migrate/copy.ts";
-import { D1_PATTERNS } from "../migrate/patterns.ts";
-import { scanForPatterns, type Finding } from "../migrate/scan.ts";
+import { buildMigrationPlan } from "../migrate/plan.ts";
+import { copyLocalD1ToLibsql, redactUrl } from "../migrate/run-local.ts";
 import { parseCount } from "../units.ts";
 import { addOutputOptions, examples, resolveFormat, type OutputOptions } from "./common.ts";
 
@@ -40,35 +35,10 @@ function makePlan(ctx: CliContext): Command {
   cmd.action(async (o: OutputOptions & { to: MigrationTargetId; root: string; dir: string[]; includeTests?: boolean }) => {
     const format = resolveFormat(o);
     checkOutputFile(o.output, ctx.cwd);
-    const root = resolve(ctx.cwd, o.root);
-    const { files, findings, skipped } = await scanForPatterns({ root, dirs: o.dir, target: o.to, includeTests: Boolean(o.includeTests) });
-    const target = MIGRATION_TARGETS.find((t) => t.id === o.to)!;
-    const groups = D1_PATTERNS.map((p) => ({ pattern: p, hits: findings.filter((f) => f.pattern === p.id) })).filter((g) => g.hits.length > 0);
+    const plan = await buildMigrationPlan({ root: resolve(ctx.cwd, o.root), dirs: o.dir, target: o.to, includeTests: Boolean(o.includeTests) });
     ctx.exitCode = EXIT.ok;
-    const passedOver = skipped.filter((k) => k.reason !== "does not use D1");
-    const skippedNote = passedOver.length ? `Not D1, so not scanned: ${passedOver.map((k) => `${k.file} (${k.reason})`).join(", ")}.` : "";
-    if (format === "json") return emit(ctx, renderJson({ target: o.to, root, dirs: o.dir, filesScanned: files, skipped, findings, patterns: groups.map((g) => ({ id: g.pattern.id, title: g.pattern.title, count: g.hits.length, advice: g.pattern.advice[o.to] })) }), o.output);
-    const out: string[] = [];
-    const c = chalkFor(ctx);
-    const loc = (f: Finding) => `${f.file}:${f.line}`;
-    if (format === "markdown") {
-      out.push(`# D1-specific SQL patterns to handle for ${target.name}`, "", `${findings.length} findings in ${files} files that talk to D1 under ${o.dir.join(", ")}.${skippedNote ? ` ${skippedNote}` : ""}`, "");
-      for (const g of groups) {
-        out.push(`## ${g.pattern.title} (${g.hits.length})`, "", `${g.pattern.why}.`, "", `**${target.name}:** ${g.pattern.advice[o.to]}`, "");
-        out.push(markdownTable(["Where", "Code"], g.hits.map((f) => [`\`${loc(f)}\``, `\`${f.text.replace(/`/g, "'")}\``])), "");
-      }
-    } else {
-      out.push(`${c.bold(`D1-specific SQL patterns to handle for ${target.name}`)}: ${findings.length} findings in ${files} files that talk to D1 under ${o.dir.join(", ")}`);
-      if (skippedNote) out.push(c.gray(skippedNote));
-      out.push("");
-      for (const g of groups) {
-        out.push(`${c.bold(g.pattern.title)} (${g.hits.length}): ${g.pattern.why}`);
-        out.push(`  ${c.cyan("->")} ${g.pattern.advice[o.to]}`);
-        out.push(renderTable(["Where", "Code"], g.hits.map((f) => [loc(f), f.text])).split("\n").map((l) => `    ${l}`).join("\n"), "");
-      }
-      if (groups.length === 0) out.push("No D1-specific pattern found.");
-    }
-    return emit(ctx, `${out.join("\n")}\n`, o.output);
+    const text = format === "json" ? renderJson(planJson(plan)) : format === "markdown" ? renderPlanMarkdown(plan) : renderPlanText(plan, chalkFor(ctx));
+    return emit(ctx, text, o.output);
   });
   return cmd;
 }
@@ -107,56 +77,14 @@ function makeRun(ctx: CliContext): Command {
     const url = /^[a-z]+:/.test(o.to) ? o.to : `file:${o.to}`;
     const authToken = checkCredential(ctx.env.LIBSQL_AUTH_TOKEN, "LIBSQL_AUTH_TOKEN") ?? checkCredential(ctx.env.TURSO_AUTH_TOKEN, "TURSO_AUTH_TOKEN");
     const info = await readWranglerConfig(resolve(ctx.cwd, o.config), o.binding);
-    const progress = progressFor(ctx, Boolean(o.quiet) || Boolean(o.json));
-    progress.step("local D1: starting workerd through wrangler");
-    const local = await openLocalD1(info, o.persistTo ? resolve(ctx.cwd, o.persistTo) : undefined);
-    let result;
-    try {
-      const [{ D1SecretStore }, { createLibsqlStore }] = await Promise.all([import("../../worker/store/d1-store.ts"), import("../../libsql/libsql-store.ts")]);
-      const source = new D1SecretStore(local.db);
-      progress.step(`libSQL: opening ${redactUrl(url)} and applying migrations`);
-      let target;
-      try {
-        target = await createLibsqlStore(url, { authToken });
-      } catch (err) {
-        throw new UserError(`cannot open libSQL target ${redactUrl(url)}: ${(err as Error).message}`, { hint: "use file:path or libsql://host with LIBSQL_AUTH_TOKEN", cause: err });
-      }
-      try {
-        const count = await local.db.prepare(`SELECT count(*) AS n FROM "${getTableName(secrets)}"`).first<{ n: number }>();
-        result = await copySecrets(source, target, target.client, {
-          checkpointKey: `${info.d1.databaseName}:${info.d1.databaseId}`,
-          chunkRows, restart: Boolean(o.restart), total: Number(count?.n ?? 0),
-          onProgress: (done, total, phase) => progress.update(done, total, phase),
-        });
-      } finally {
-        target.close();
-      }
-    } finally {
-      progress.done();
-      await local.dispose();
-    }
+    const result = await copyLocalD1ToLibsql({
+      info, persistTo: o.persistTo ? resolve(ctx.cwd, o.persistTo) : undefined, url, authToken, chunkRows, restart: Boolean(o.restart),
+      progress: progressFor(ctx, Boolean(o.quiet) || Boolean(o.json)),
+    });
     ctx.exitCode = result.match ? EXIT.ok : EXIT.critical;
-    const summary = { ...result, targetUrl: redactUrl(url) };
-    if (o.json) await emit(ctx, renderJson(summary), o.output);
-    else {
-      const c = chalkFor(ctx);
-      const lines = [
-        result.resumedFrom > 0 ? `Resumed after ${result.resumedFrom} rows already copied (checkpoint in the target).` : "Copied from the start.",
-        `Compared ${result.compared} rows; copied ${result.copiedThisRun} new or changed rows and removed ${result.deletedThisRun} the source no longer has, this run (${result.rowsCopied} copied in this pass), to ${redactUrl(url)}.`,
-        "",
-        renderTable(["Table", "Side", "Rows", "SHA-256"], [
-          [result.source.table, "D1 (source)", String(result.source.rows), result.source.sha256],
-          [result.target.table, "libSQL (target)", String(result.target.rows), result.target.sha256],
-        ]),
-        "",
-        result.match ? c.green("Verified: row counts and checksums match.") : c.red("MISMATCH: row counts or checksums differ; rerun with --restart."),
-      ];
-      await emit(ctx, `${lines.join("\n")}\n`, o.output);
-    }
-    if (!result.match) ctx.stderr.write(`moltsecret: verification failed: source ${result.source.rows} rows ${result.source.sha256.slice(0, 12)}, target ${result.target.rows} rows ${result.target.sha256.slice(0, 12)}\nhint: rerun with --restart to copy everything again\n`);
+    const targetUrl = redactUrl(url);
+    await emit(ctx, o.json ? renderJson({ ...result, targetUrl }) : renderCopyText(result, targetUrl, chalkFor(ctx)), o.output);
+    if (!result.match) ctx.stderr.write(copyMismatch(result));
   });
   return cmd;
 }
-
-/** Never print credentials that may be embedded in a URL. */
-const redactUrl = (url: string) => url.replace(/\/\/[^@/]*@/, "//***@").replace(/([?&](?:authToken|token)=)[^&]*/gi, "$1***");

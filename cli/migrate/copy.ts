@@ -1,5 +1,6 @@
 import type { Client, InStatement } from "@libsql/client";
 import { getTableColumns, getTableName } from "drizzle-orm";
+import { D1_LIMITS } from "../../catalog/index.ts";
 import { secrets, type SecretRow } from "../../worker/db/schema.ts";
 import type { SecretStore } from "../../worker/store/store.ts";
 import { checkpointStatement, clearCheckpoint, ensureCheckpointTable, readCheckpoint, type Checkpoint } from "./checkpoint.ts";
@@ -32,8 +33,8 @@ export interface CopyOptions {
 
 const TABLE = getTableName(secrets);
 const ID = getTableColumns(secrets).id.name;
-/** Ids per DELETE statement: D1's 100-parameter limit, kept here too so the statement is portable. */
-const IDS_PER_DELETE = 100;
+/** Ids per DELETE statement: D1's bound-parameter limit, kept here too so the statement is portable. */
+const IDS_PER_DELETE = D1_LIMITS.maxBoundParameters.value;
 
 function deleteStatements(ids: readonly string[]): InStatement[] {
   const out: InStatement[] = [];
