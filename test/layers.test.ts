@@ -101,6 +101,8 @@ describe("layers: each folder imports only folders below it", () => {
     expect(violation({ from: "promql/expr.ts", to: "dashboards/lib/scope.ts" })).toMatch(/above it/);
     expect(violation({ from: "dashboards/cost.ts", to: "alerts/text.ts" })).toMatch(/sibling/);
     expect(violation({ from: "alerts/push.ts", to: "grafana/test/fake-grafana.ts" })).toMatch(/production code imports test code/);
+    // A test double in a consumer: alerts' tests using a fake kept in dashboards/ (where it was before grafana/).
+    expect(violation({ from: "alerts/push.test.ts", to: "dashboards/test/fake-grafana.ts" })).toMatch(/sibling/);
     expect(violation({ from: "tail/index.ts", to: "otlp/registry.ts" })).toMatch(/only through otlp\/index.ts/);
     expect(violation({ from: "otlp/pipeline.test.ts", to: "scripts/obs/stand-in.mjs" })).toBeNull();
     expect(violation({ from: "otlp/pipeline.ts", to: "scripts/obs/stand-in.mjs" })).toMatch(/sibling/);
