@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BYTES_PER_GB, D1_LIMITS, D1_SIZE, MIGRATION, ROWS_TRIGGER, WRITE_RATE_TRIGGER } from "../catalog/index.ts";
+import { D1_LIMITS, D1_SIZE, LIMIT_FRACTIONS, MIGRATION, ROWS_TRIGGER, WRITE_RATE_TRIGGER } from "../catalog/index.ts";
 import { EXIT } from "./exit-codes.ts";
 import { runCli } from "./test/capture.ts";
 import { REPO } from "./test/local-d1-fixture.ts";
-import { formatCount } from "../catalog/format.ts";
+import { formatQuantity as fq } from "../catalog/format.ts";
 
 const readme = readFileSync(join(REPO, "README.md"), "utf8");
 const section = readme.split("<!-- section:capacity -->")[1]?.split("<!-- /section:capacity -->")[0] ?? "";
@@ -20,11 +20,12 @@ describe("README capacity section", () => {
 
   it("states the exit codes and the catalog's thresholds", () => {
     for (const [status, code] of Object.entries(EXIT)) expect(section).toMatch(new RegExp(`\\| ${code} \\| ${status.toUpperCase()} \\|`));
-    expect(section).toContain(`| ${D1_SIZE.warning.value / BYTES_PER_GB} GB (\`D1_SIZE.warning\`) | ${D1_SIZE.critical.value / BYTES_PER_GB} GB (\`D1_SIZE.critical\`), limit ${D1_LIMITS.maxSize.value / BYTES_PER_GB} GB |`);
-    expect(section).toContain(`| ${formatCount(ROWS_TRIGGER.warning.value)} (50% of the ${formatCount(D1_LIMITS.maxRows.value)} limit) | ${formatCount(ROWS_TRIGGER.critical.value)} (80%) |`);
-    expect(section).toContain(`| ${MIGRATION.writeLatencyP95.value * 1000} ms (\`MIGRATION.writeLatencyP95\`)`);
-    expect(section).toContain(`| ${WRITE_RATE_TRIGGER.warning.value}/s (50% of ~1,000/s) | ${WRITE_RATE_TRIGGER.critical.value}/s (80%) |`);
-    expect(section).toContain(`< ${MIGRATION.projectionHorizon.value} days`);
+    // The thresholds as the one formatter writes them (and the alerts: "5 GB", not "5.00 GB").
+    expect(section).toContain(`| ${fq(D1_SIZE.warning)} (\`D1_SIZE.warning\`) | ${fq(D1_SIZE.critical)} (\`D1_SIZE.critical\`), limit ${fq(D1_LIMITS.maxSize)} |`);
+    expect(section).toContain(`| ${fq(ROWS_TRIGGER.warning)} (${fq(LIMIT_FRACTIONS.warning)} of the ${fq(D1_LIMITS.maxRows)} limit) | ${fq(ROWS_TRIGGER.critical)} (${fq(LIMIT_FRACTIONS.critical)}) |`);
+    expect(section).toContain(`| ${fq(MIGRATION.writeLatencyP95)} (\`MIGRATION.writeLatencyP95\`)`);
+    expect(section).toContain(`| ${fq(WRITE_RATE_TRIGGER.warning)} (${fq(LIMIT_FRACTIONS.warning)} of ~${fq(D1_LIMITS.writesPerSecond)}) | ${fq(WRITE_RATE_TRIGGER.critical)} (${fq(LIMIT_FRACTIONS.critical)}) |`);
+    expect(section).toContain(`< ${fq(MIGRATION.projectionHorizon)})`);
     expect(section).toContain("1 GB = 10^9 bytes");
   });
 });

@@ -6,6 +6,8 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { D1_LIMITS, D1_SIZE, ERROR_RATE, LIMIT_FRACTIONS, MIGRATION, ROWS_TRIGGER, WRITE_RATE_TRIGGER } from "../../catalog/index.ts";
+import { formatQuantity as fq } from "../../catalog/format.ts";
 import { CAPACITY_SIGNALS as SIGNALS, ENV_LABEL } from "../../promql/index.ts";
 import { createMigratedState, fillSecrets, REPO } from "./local-d1-fixture.ts";
 
@@ -64,12 +66,12 @@ ${fence(`$ npx moltsecret capacity --persist-to /tmp/moltsecret-demo -w 20MB -c 
 
 | Trigger id | Value | Warning | Critical | Source |
 | --- | --- | --- | --- | --- |
-| \`d1_size\` | database size, bytes | 5 GB (\`D1_SIZE.warning\`) | 8 GB (\`D1_SIZE.critical\`), limit 10 GB | local: D1's \`meta.size_after\`; Cloudflare: REST \`file_size\` |
-| \`d1_rows\` | rows in all tables | 250M (50% of the 500M limit) | 400M (80%) | local: \`count(*)\` per table; Cloudflare: \`--count-rows\` (a query; bills rows read) |
-| \`write_latency_p95\` | D1 write p95 as the Worker waits for it, s | 50 ms (\`MIGRATION.writeLatencyP95\`) | - | Prometheus: \`${SIGNALS.writeP95}\`, the recording rule of the \`MoltsecretMigrationWriteLatency\` alert |
-| \`write_rate\` | peak writes/s | 500/s (50% of ~1,000/s) | 800/s (80%) | Cloudflare: busiest minute of 24 h in \`d1AnalyticsAdaptiveGroups\`; Prometheus: \`${SIGNALS.peakWriteRate}\` |
+| \`d1_size\` | database size, bytes | ${fq(D1_SIZE.warning)} (\`D1_SIZE.warning\`) | ${fq(D1_SIZE.critical)} (\`D1_SIZE.critical\`), limit ${fq(D1_LIMITS.maxSize)} | local: D1's \`meta.size_after\`; Cloudflare: REST \`file_size\` |
+| \`d1_rows\` | rows in all tables | ${fq(ROWS_TRIGGER.warning)} (${fq(LIMIT_FRACTIONS.warning)} of the ${fq(D1_LIMITS.maxRows)} limit) | ${fq(ROWS_TRIGGER.critical)} (${fq(LIMIT_FRACTIONS.critical)}) | local: \`count(*)\` per table; Cloudflare: \`--count-rows\` (a query; bills rows read) |
+| \`write_latency_p95\` | D1 write p95 as the Worker waits for it (not D1's own execution time: the round trip to the single primary is what users wait for), s | ${fq(MIGRATION.writeLatencyP95)} (\`MIGRATION.writeLatencyP95\`) | - | Prometheus: \`${SIGNALS.writeP95}\`, the recording rule of the \`MoltsecretMigrationWriteLatency\` alert |
+| \`write_rate\` | peak writes/s | ${fq(WRITE_RATE_TRIGGER.warning)} (${fq(LIMIT_FRACTIONS.warning)} of ~${fq(D1_LIMITS.writesPerSecond)}) | ${fq(WRITE_RATE_TRIGGER.critical)} (${fq(LIMIT_FRACTIONS.critical)}) | Cloudflare: busiest minute of 24 h in \`d1AnalyticsAdaptiveGroups\`; Prometheus: \`${SIGNALS.peakWriteRate}\` |
 | \`complex_transactions\`, \`multi_region_writes\` | declared needs | declared | - | \`moltsecret.capacity.json\` (\`{"needs": {"complexTransactions": false, "multiRegionWrites": false}}\`) or \`--need\` |
-| \`d1_size_projection\` | size in 30 days (\`MIGRATION.projectionHorizon\`), bytes | 5 GB (\`MIGRATION.d1Size\`) | - | Prometheus: \`${SIGNALS.sizeProjection}\`, the \`MoltsecretMigrationSizeProjection\` alert's rule (days until 5 GB < 30 days); without Prometheus, least squares over the size history |
+| \`d1_size_projection\` | size in ${fq(MIGRATION.projectionHorizon)} (\`MIGRATION.projectionHorizon\`), bytes | ${fq(MIGRATION.d1Size)} (\`MIGRATION.d1Size\`) | - | Prometheus: \`${SIGNALS.sizeProjection}\`, the \`MoltsecretMigrationSizeProjection\` alert's rule (days until ${fq(MIGRATION.d1Size)} < ${fq(MIGRATION.projectionHorizon)}); without Prometheus, least squares over the size history |
 
 With \`--prometheus-url\` the CLI evaluates the alert rules' own expressions, built by the same functions in \`promql/\` (\`CAPACITY_SIGNALS\` in \`promql/capacity.ts\`; \`cli/sources/prometheus.test.ts\` evaluates them and the generated rule file's expressions in a real Prometheus and checks they agree), one series per \`${ENV_LABEL}\` (\`--environment\` picks one; default: the one with the largest database). It also shows \`wrangler d1 info\`'s 24 h read/write queries and rows read/written from Prometheus (\`d1_queries_total\`, \`d1_rows_read_total\`, \`d1_rows_written_total\`), and from Cloudflare's analytics with the Cloudflare source.
 
@@ -77,7 +79,7 @@ Service health (reported, never the exit code):
 
 | Check | Value | Warning | Critical | Source |
 | --- | --- | --- | --- | --- |
-| \`error_rate\` | 5xx share | 1% (\`ERROR_RATE.warning\`) | 5% (\`ERROR_RATE.critical\`) | Prometheus: \`${SIGNALS.errorRate}\` (the threshold alerts' ratio); Cloudflare: errors / requests of the last hour in \`workersInvocationsAdaptive\` |
+| \`error_rate\` | 5xx share | ${fq(ERROR_RATE.warning)} (\`ERROR_RATE.warning\`) | ${fq(ERROR_RATE.critical)} (\`ERROR_RATE.critical\`) | Prometheus: \`${SIGNALS.errorRate}\` (the threshold alerts' ratio); Cloudflare: errors / requests of the last hour in \`workersInvocationsAdaptive\` |
 
 When two sources disagree about the size by more than 2x (a \`--history\` file, or Prometheus' \`d1_database_size_bytes\`, against the live size), the report says so above every figure: the projection may not describe this database.
 
