@@ -1,15 +1,14 @@
 import { ProtobufLogsSerializer, ProtobufMetricsSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { resourceFromAttributes, type Resource } from "@opentelemetry/resources";
-import { MeterProvider, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
+import type { ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import { ATTR, TELEMETRY } from "../catalog/index.ts";
 import { FleetHandoff, type HandoffReport } from "./aggregator/handoff-client.ts";
 import type { TelemetryAggregator } from "./aggregator/aggregator-object.ts";
 import { BoundedBuffer } from "./bounded-buffer.ts";
 import { withTimeout } from "./bounded.ts";
 import type { TelemetryConfig } from "./config.ts";
-import { createInstruments, type Instruments } from "./instruments.ts";
+import { Meter, type Instruments } from "./instruments.ts";
 import { toReadableLogRecord, type LogEntry } from "./log-record.ts";
-import { ManualReader } from "./manual-reader.ts";
 import { postOtlp, type PostResult, type Signal } from "./post.ts";
 import { warnAtMostOncePerInterval } from "./throttled-warning.ts";
 
@@ -38,7 +37,7 @@ interface Backoff {
 }
 
 /**
- * Everything one isolate keeps between requests: the MeterProvider and its instruments, bounded
+ * Everything one isolate keeps between requests: the Meter and its instruments, bounded
  * log and span buffers, and the export schedule (at most one flush per interval, from waitUntil).
  * Metrics leave through the fleet aggregator when TELEMETRY_AGGREGATOR is bound (one set of series for all
  * isolates), else directly as this isolate's series. Logs and traces always leave from here.
@@ -51,7 +50,7 @@ export class TelemetryPipeline {
   readonly fleet: FleetHandoff;
   /** Set from the env on every getPipeline(); bindings may be new objects per request. */
   aggregator: DurableObjectNamespace<TelemetryAggregator> | undefined;
-  readonly #reader = new ManualReader();
+  readonly #meter: Meter;
   readonly #hooks = new Map<string, FlushHook>();
   readonly #backoff = new Map<Signal, Backoff>();
   #lastFlush = Date.now();
@@ -70,8 +69,8 @@ export class TelemetryPipeline {
       "cloud.platform": "cloudflare.workers",
     });
     this.fleet = new FleetHandoff(serviceName, config.environment);
-    const provider = new MeterProvider({ resource: this.resource, readers: [this.#reader] });
-    this.instruments = createInstruments(provider.getMeter("moltsecret"));
+    this.#meter = new Meter(this.resource);
+    this.instruments = this.#meter.instruments;
   }
 
   /** One hook per name: setting it again replaces it (bindings may be new objects per request). */
@@ -185,7 +184,7 @@ export class TelemetryPipeline {
   }
 
   async #handOff(ns: DurableObjectNamespace<TelemetryAggregator>): Promise<HandoffReport> {
-    const { resourceMetrics } = await this.#reader.collect();
+    const { resourceMetrics } = this.#meter.collect();
     const report = await this.fleet.handOff(ns, resourceMetrics);
     if (report.attempts > report.failed) this.instruments.telemetryExports.add(report.attempts - report.failed, { [ATTR.signal]: "handoff", [ATTR.outcome]: "exported" });
     if (report.failed) {
@@ -198,7 +197,7 @@ export class TelemetryPipeline {
 
   async #exportMetrics(now: number): Promise<FlushReport["metrics"]> {
     if (!this.#due("metrics", now)) return undefined;
-    const { resourceMetrics } = await this.#reader.collect();
+    const { resourceMetrics } = this.#meter.collect();
     const points = countPoints(resourceMetrics);
     if (points === 0) return undefined;
     const body = ProtobufMetricsSerializer.serializeRequest(resourceMetrics);

@@ -1,10 +1,8 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { describe, expect, it } from "vitest";
 import { ATTR, HTTP_DURATION_BUCKETS, METRICS } from "../../catalog/index.ts";
 import { parseTelemetryConfig } from "../config.ts";
-import { createInstruments } from "../instruments.ts";
-import { ManualReader } from "../manual-reader.ts";
+import { Meter } from "../instruments.ts";
 import { aggregatorStub, aggregators, exportFleet, flaky } from "../test/fleet.ts";
 import { base64Bytes, decodeMetricsRequest } from "../test/otlp-metrics-decode.ts";
 import { captured } from "../test/receiver.ts";
@@ -17,16 +15,15 @@ import type { Handoff, HistogramValue } from "./points.ts";
 const config = parseTelemetryConfig(telemetryEnv({ OTEL_SERVICE_NAME: "fleet-test" }))!;
 const route = (r: string) => ({ [ATTR.method]: "GET", [ATTR.route]: r, [ATTR.status]: 200, [ATTR.region]: "eu", [ATTR.operationKind]: "read" });
 
-/** One isolate as the Worker has it: its own MeterProvider + ManualReader, and its hand-off state. */
+/** One isolate as the Worker has it: its own Meter and its hand-off state. */
 function isolate(prefix: string, shards = 1) {
-  const reader = new ManualReader();
-  const provider = new MeterProvider({ readers: [reader] });
-  const instruments = createInstruments(provider.getMeter("moltsecret"));
+  const meter = new Meter();
+  const instruments = meter.instruments;
   const fleet = new FleetHandoff("fleet-test", "test", shards, (s) => `${prefix}-${s}`);
   return {
     instruments,
     fleet,
-    handOff: async (ns: DurableObjectNamespace<TelemetryAggregator> = aggregators()) => fleet.handOff(ns, (await reader.collect()).resourceMetrics),
+    handOff: async (ns: DurableObjectNamespace<TelemetryAggregator> = aggregators()) => fleet.handOff(ns, meter.collect().resourceMetrics),
   };
 }
 

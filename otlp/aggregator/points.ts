@@ -69,7 +69,7 @@ export interface SeriesSnapshot {
   value: PointValue;
 }
 
-/** The isolate's cumulative values per series, from one collect() of its ManualReader. */
+/** The isolate's cumulative values per series, from one collect() of its Meter. */
 export function snapshotOf(rm: ResourceMetrics): Map<string, SeriesSnapshot> {
   const out = new Map<string, SeriesSnapshot>();
   for (const scope of rm.scopeMetrics) {

@@ -13,15 +13,15 @@ export const recordSecretsPurged = (n: number): void => add("secretsPurged", n);
 
 /** A 429, by what was refused (e.g. "create", "reveal"). */
 export const recordRateLimited = (action: string): void => {
-  activePipeline()?.instruments.rateLimited.add(1, { [ATTR.action]: action });
+  activePipeline()?.instruments.rateLimited.bind(action, () => ({ [ATTR.action]: action })).add(1);
 };
 
 /** One cache lookup: layer (e.g. "edge", "kv", "isolate") and result ("hit" / "miss"). */
 export const recordCacheLookup = (layer: string, result: "hit" | "miss"): void => {
-  activePipeline()?.instruments.cacheLookups.add(1, { [ATTR.cacheLayer]: layer, [ATTR.cacheResult]: result });
+  activePipeline()?.instruments.cacheLookups.bind(`${layer}\u0001${result}`, () => ({ [ATTR.cacheLayer]: layer, [ATTR.cacheResult]: result })).add(1);
 };
 
 /** One billed KV write of the query cache: "promote" (a hot secret stored) or "invalidate" (deleted after a write). */
 export const recordKvWrite = (action: "promote" | "invalidate"): void => {
-  activePipeline()?.instruments.kvWrites.add(1, { [ATTR.action]: action });
+  activePipeline()?.instruments.kvWrites.bind(action, () => ({ [ATTR.action]: action })).add(1);
 };

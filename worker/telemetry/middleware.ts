@@ -5,9 +5,9 @@ import type { QueryObserver } from "../store/store.ts";
 import { telemetryQueryObserver } from "./query-observer.ts";
 import { getPipeline } from "../../otlp/registry.ts";
 import type { TelemetryEnv } from "../../otlp/config.ts";
-import { regionOf } from "./region.ts";
+import { regionOfRequest } from "./region.ts";
 import { keepFailedRequest } from "./error-span.ts";
-import { consoleLine, metricAttributes, requestLogEntry, UNMATCHED_ROUTE } from "./request-record.ts";
+import { consoleLine, metricAttributes, metricKey, requestLogEntry, UNMATCHED_ROUTE } from "./request-record.ts";
 import { noteUser, type UniqueUsersEnv } from "./unique-users/unique-users-client.ts";
 import { warnAtMostOncePerInterval } from "../../otlp/throttled-warning.ts";
 
@@ -62,7 +62,7 @@ export function telemetryMiddleware<H extends { Bindings: TelemetryEnv & UniqueU
           route,
           status: c.res.status,
           durationMs: Date.now() - start,
-          region: regionOf(c.req.raw.cf as { continent?: unknown; country?: unknown } | undefined),
+          region: regionOfRequest(c.req.raw),
           requestId: requestIdOf(c),
           error: c.error,
           timeMs: start,
@@ -73,14 +73,15 @@ export function telemetryMiddleware<H extends { Bindings: TelemetryEnv & UniqueU
           : facts.status >= 500 && pipeline.config.tracesEnabled
             ? keepFailedRequest(pipeline, facts)
             : {};
-        pipeline.instruments.httpServerDuration.record(facts.durationMs / 1000, metricAttributes(facts));
+        pipeline.instruments.httpServerDuration.bind(metricKey(facts), () => metricAttributes(facts)).record(facts.durationMs / 1000);
         const entry = requestLogEntry({ ...facts, ...ids });
         pipeline.pushLog(entry);
         // Every record leaves over OTLP; the console (Workers Logs) gets the failures, so they survive an OTLP outage.
         if (facts.status >= pipeline.config.consoleMinStatus) console.log(consoleLine(entry));
         const ctx = executionCtx(c);
         if (ctx) {
-          ctx.waitUntil(noteUser(pipeline, c.env.UNIQUE_USERS, c.req.header("cf-connecting-ip") ?? null));
+          const fetchingSalt = noteUser(pipeline, c.env.UNIQUE_USERS, c.req.raw.headers.get("cf-connecting-ip"));
+          if (fetchingSalt) ctx.waitUntil(fetchingSalt);
           pipeline.maybeFlush(ctx);
         }
       } catch (error) {

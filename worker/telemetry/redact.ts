@@ -13,8 +13,12 @@ const TOKEN = /[A-Za-z0-9_-]{16,}/g;
 /** Random ids, tokens and ciphertexts look like long runs with digits or mixed case; SQL identifiers do not. */
 const looksRandom = (s: string): boolean => /\d/.test(s) || (/[a-z]/.test(s) && /[A-Z]/.test(s));
 
+/** What every pattern below needs: a digit or colon (IPs) or a 16-character run (tokens). Most span attributes have none. */
+const CANDIDATE = /[\d:]|[A-Za-z0-9_-]{16}/;
+
 /** Removes anything shaped like an IP address, secret id, token or ciphertext from free text. */
 export function redactText(text: string): string {
+  if (!CANDIDATE.test(text)) return text;
   return text
     .replace(IPV4, REDACTED)
     .replace(HEX_COLON_RUN, (m) => (isIpv6(m) ? REDACTED : m))

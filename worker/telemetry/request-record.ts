@@ -31,6 +31,9 @@ export interface RequestFacts {
   timeMs: number;
 }
 
+/** The duration series' identity without building its attributes: metricAttributes is a function of exactly these. */
+export const metricKey = (f: Pick<RequestFacts, "method" | "route" | "status" | "region">): string => `${f.method}\u0001${f.route}\u0001${f.status}\u0001${f.region}`;
+
 export const metricAttributes = (f: RequestFacts): Record<string, string | number> => ({
   [ATTR.method]: methodLabel(f.method),
   [ATTR.route]: f.route,

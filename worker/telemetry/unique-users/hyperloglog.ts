@@ -8,11 +8,14 @@ export const HLL_STANDARD_ERROR = 1.04 / Math.sqrt(HLL_REGISTERS);
 /** A register update: [register index, rank]. This, not the hash or the IP, is all that leaves an isolate. */
 export type RegisterUpdate = readonly [index: number, rank: number];
 
-/** The register update for a 256-bit hash: index from the first p bits, rank = leading zeros of the next 64-p bits + 1. */
+/** The register update for a hash of at least 64 bits: see registerUpdateOf. */
 export function registerUpdate(hash: Uint8Array): RegisterUpdate {
   const view = new DataView(hash.buffer, hash.byteOffset, hash.byteLength);
-  const hi = view.getUint32(0);
-  const lo = view.getUint32(4);
+  return registerUpdateOf(view.getUint32(0), view.getUint32(4));
+}
+
+/** From a 64-bit hash as two 32-bit halves: index from the first p bits, rank = leading zeros of the next 64-p bits + 1. */
+export function registerUpdateOf(hi: number, lo: number): RegisterUpdate {
   const index = hi >>> (32 - HLL_PRECISION);
   const restBits = 64 - HLL_PRECISION;
   // The 64-p bits after the index, as hi-remainder then lo.
