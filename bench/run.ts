@@ -3,13 +3,14 @@
 //   npm run bench -- --quick           ~2 min smoke run              -> .build/bench/BENCHMARKS.md
 //   npm run bench -- --only overhead   some comparisons (comma list) -> .build/bench/BENCHMARKS.md
 //   options: --rounds N, --no-pin, --out FILE
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { COMPARISONS } from "./comparisons/index.ts";
 import { machineInfo, sourceState, versions, watchContention } from "./lib/machine.ts";
 import { ROOT } from "./lib/root.ts";
 import { cpuPlan } from "./lib/proc.ts";
+import { figuresOf, withFigures } from "./lib/readme-figures.ts";
 import { writeReport, type SectionOutcome } from "./lib/report.ts";
 import { buildVariant, type Built } from "./lib/build.ts";
 import { NotMeasurable, type BenchContext, type BuildKind } from "./lib/types.ts";
@@ -86,6 +87,12 @@ const report = {
   sections,
 };
 const path = writeReport(report, out);
+// A full run also refreshes the README's quoted figures from the file it just wrote: one figure, one run, in both.
+if (!partial && !values.out) {
+  const readme = join(ROOT, "README.md");
+  writeFileSync(readme, withFigures(readFileSync(readme, "utf8"), figuresOf(readFileSync(path, "utf8"))));
+  log("wrote README.md (bench-figures block)");
+}
 mkdirSync(join(ROOT, ".build/bench"), { recursive: true });
 writeFileSync(join(ROOT, ".build/bench/results.json"), JSON.stringify(report, null, 2));
 log(`wrote ${relative(ROOT, path)}`);

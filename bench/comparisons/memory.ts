@@ -9,10 +9,11 @@ import { rssKiB } from "../lib/proc.ts";
 import { median } from "../lib/stats.ts";
 import type { BenchContext, Comparison, TargetCheck } from "../lib/types.ts";
 import { offVariant, onVariant, requireTelemetryWired } from "../lib/variants.ts";
-import { startWorker, type RunningWorker } from "../lib/variant-worker.ts";
+import { startWorkerd } from "../lib/workerd.ts";
+import type { RunningWorker } from "../lib/variant-worker.ts";
 
 const TARGET_REQUESTS = 100_000;
-/** RSS growth is reported, not judged: wrangler dev's own machinery grows workerd's RSS with or without our code. */
+/** RSS growth is reported, not judged: workerd keeps the simulators' SQLite pages and allocator slack once grown. */
 const TAIL_CHECKPOINTS = 3;
 const CONNECTIONS = 10;
 
@@ -21,7 +22,6 @@ interface Checkpoint {
   variant: string;
   requests: number;
   rssKiB: number;
-  proxyRssKiB: number;
   /** Live V8 heap of the Worker's isolate after a full GC, bytes. */
   heapBytes: number;
   rps: number;
@@ -56,9 +56,10 @@ export const memory: Comparison = {
     const points: Checkpoint[] = [];
     const baseline = new Map<string, Checkpoint>();
     try {
+      // One workerd per variant (the Worker alone, as the overhead comparison), its own inspector on for the heap readings.
       // Unpinned: memory does not depend on placement, and both cores give more requests in the time budget.
-      workers.push(await startWorker(offVariant(api)));
-      workers.push(await startWorker(onVariant(api, proxy.base)));
+      workers.push(await startWorkerd(offVariant(api), { inspector: true }));
+      workers.push(await startWorkerd(onVariant(api, proxy.base), { inspector: true }));
       for (const w of workers) inspectors.set(w, await openInspector(w.inspectorPort));
       const ids = new Map<string, string>();
       for (const w of workers) ids.set(w.variant.name, await createSecret(w.url, null));
@@ -68,7 +69,7 @@ export const memory: Comparison = {
         return measure(w, { connections: CONNECTIONS, amount, requests: [meta, meta, meta, requestFor("reveal", id)] }, ctx.cpus?.load);
       };
       // RSS first: the heap snapshot that forces the GC makes workerd allocate for a moment.
-      const sample = async (w: RunningWorker) => ({ rssKiB: rssKiB(w.workerdPid), proxyRssKiB: rssKiB(w.proxyPid), heapBytes: (await inspectors.get(w)!.heapAfterGc()).usedBytes });
+      const sample = async (w: RunningWorker) => ({ rssKiB: rssKiB(w.workerdPid), heapBytes: (await inspectors.get(w)!.heapAfterGc()).usedBytes });
       const total = new Map<string, number>();
       for (const w of workers) {
         const r = await load(w, warmupRequests);
@@ -87,7 +88,7 @@ export const memory: Comparison = {
           total.set(w.variant.name, n);
           const cp = { chunk, variant: w.variant.name, requests: n, ...(await sample(w)), rps: r.rps };
           points.push(cp);
-          ctx.log(`chunk ${chunk} ${w.variant.name}: ${n} requests, live heap ${num(cp.heapBytes / (1024 * 1024))} MiB, RSS ${num(cp.rssKiB / 1024)} MiB (proxy ${num(cp.proxyRssKiB / 1024)} MiB)`);
+          ctx.log(`chunk ${chunk} ${w.variant.name}: ${n} requests, live heap ${num(cp.heapBytes / (1024 * 1024))} MiB, RSS ${num(cp.rssKiB / 1024)} MiB`);
         }
       }
     } finally {
@@ -108,7 +109,7 @@ export const memory: Comparison = {
       rssGrowth.set(v, (rssTail - b.rssKiB) / 1024);
       summaryRows.push([
         v, num(end.requests), num(b.heapBytes / MiB), num(end.heapBytes / MiB), num((end.heapBytes - b.heapBytes) / MiB), num(slopePer10k(mine, (p) => p.heapBytes) / MiB),
-        num(b.rssKiB / 1024), num(end.rssKiB / 1024), num(rssGrowth.get(v)!), num(end.proxyRssKiB / 1024),
+        num(b.rssKiB / 1024), num(end.rssKiB / 1024), num(rssGrowth.get(v)!),
       ]);
     }
     const reached = Math.min(...["off", "on"].map((v) => points.filter((p) => p.variant === v).pop()!.requests));
@@ -123,25 +124,25 @@ export const memory: Comparison = {
       `default interval and sampling). After a warm-up of ${num(warmupRequests)} requests, both get alternating chunks (A B, then B A, ...)`,
       `of ${num(chunkRequests)} requests of closed-loop load from ${CONNECTIONS} connections, each connection cycling three metadata GETs and one`,
       `reveal of an unlimited-view secret: ${reached >= TARGET_REQUESTS ? `both variants served ${num(TARGET_REQUESTS)} requests or more` : `**the slower variant reached ${num(reached)} requests, short of ${num(TARGET_REQUESTS)}**`}.`,
-      `After every chunk: VmRSS of the Worker's workerd (/proc/PID/status), then the isolate's live V8 heap through wrangler dev's`,
-      `inspector, one session held for the whole run (a heap snapshot forces a full GC, then Runtime.getHeapUsage).`,
-      `The heap is what the Worker's code retains; it is the figure judged. RSS is reported, not judged: under wrangler dev it also`,
-      `grows with wrangler's own machinery (its inspector proxy forwards every inspector event of the Worker, 4 per subrequest and`,
-      `1 per console line, as an HTTP POST to its Node process), the same with or without our code.`,
+      `Each variant runs in one workerd through Miniflare's API (bench/lib/workerd.ts), no wrangler dev. After every chunk: VmRSS of`,
+      `the workerd (/proc/PID/status), then the isolate's live V8 heap through workerd's own inspector, one session held for the`,
+      `whole run (a heap snapshot forces a full GC, then Runtime.getHeapUsage). The heap is what the Worker's code retains; it is`,
+      `the figure judged. RSS is reported, not judged: it also holds the local D1/KV/Cache/Durable Object simulators' SQLite pages`,
+      `and allocator slack, which workerd keeps once grown.`,
       "",
-      table(["variant", "requests", "live heap after warm-up MiB", "live heap at end MiB", "heap growth MiB", "heap slope MiB per 10k requests", "RSS after warm-up MiB", "RSS at end MiB", `RSS growth MiB (median of last ${TAIL_CHECKPOINTS} checkpoints − warm-up)`, "proxy workerd RSS at end MiB"], summaryRows),
+      table(["variant", "requests", "live heap after warm-up MiB", "live heap at end MiB", "heap growth MiB", "heap slope MiB per 10k requests", "RSS after warm-up MiB", "RSS at end MiB", `RSS growth MiB (median of last ${TAIL_CHECKPOINTS} checkpoints − warm-up)`], summaryRows),
       "",
       table(["target", "wanted", "measured", "result"], targets.map((t) => [t.name, t.target, t.measured, passMark(t.pass)])),
       "",
       "### Checkpoints",
       "",
-      table(["chunk", "variant", "cumulative 2xx requests", "req/s in chunk", "live heap MiB", "workerd RSS MiB", "proxy workerd RSS MiB"], points.map((p) => [p.chunk, p.variant, p.requests, num(p.rps), num(p.heapBytes / MiB), num(p.rssKiB / 1024), num(p.proxyRssKiB / 1024)])),
+      table(["chunk", "variant", "cumulative 2xx requests", "req/s in chunk", "live heap MiB", "workerd RSS MiB"], points.map((p) => [p.chunk, p.variant, p.requests, num(p.rps), num(p.heapBytes / MiB), num(p.rssKiB / 1024)])),
     ].join("\n");
     return {
       body,
       targets,
       headlines: [
-        `Memory: over ${num(reached)}+ requests the Worker isolate's live heap after GC grew ${num(heapGrowth.get("on")! / MiB)} MiB with telemetry on and ${num(heapGrowth.get("off")! / MiB)} MiB off; workerd RSS under wrangler dev grew ${num(rssGrowth.get("on")!)} vs ${num(rssGrowth.get("off")!)} MiB.`,
+        `Memory: over ${num(reached)}+ requests the Worker isolate's live heap after GC grew ${num(heapGrowth.get("on")! / MiB)} MiB with telemetry on and ${num(heapGrowth.get("off")! / MiB)} MiB off; workerd RSS grew ${num(rssGrowth.get("on")!)} vs ${num(rssGrowth.get("off")!)} MiB.`,
       ],
     };
   },

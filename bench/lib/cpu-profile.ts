@@ -28,6 +28,7 @@ export const CATEGORIES = [
   "metric records (duration histogram, counters)",
   "log record and console line",
   "unique-users hashing",
+  "region label (request.cf, parsed by workerd)",
   "traces (otel-cf-workers, span processor)",
   "query observer",
   "flush and OTLP export",
@@ -40,10 +41,12 @@ export type Category = (typeof CATEGORIES)[number];
 /** Matched against "original source#function name" of a frame. */
 const RULES: readonly [RegExp, Category | null][] = [
   [/worker\/telemetry\/unique-users\//, "unique-users hashing"],
-  [/worker\/telemetry\/(log-record\.ts|request-record\.ts#(consoleLine|requestLogEntry|errorAttributes|severityOf))/, "log record and console line"],
-  [/worker\/telemetry\/(request-record|business)\.ts/, "metric records (duration histogram, counters)"],
+  [/worker\/telemetry\/region\.ts/, "region label (request.cf, parsed by workerd)"],
+  [/(worker\/telemetry\/request-record\.ts#(consoleLine|requestLogEntry|errorAttributes|severityOf)|otlp\/log-record\.ts)/, "log record and console line"],
+  [/otlp\/instruments\.ts#collect$/, "flush and OTLP export"],
+  [/(worker\/telemetry\/(request-record|business)|otlp\/instruments?)\.ts/, "metric records (duration histogram, counters)"],
   [/worker\/telemetry\/query-observer\.ts/, "query observer"],
-  [/worker\/telemetry\/(pipeline|otlp-post|manual-reader|bounded-buffer|registry|aggregator\/)[^/]*|@opentelemetry\/otlp-transformer|@opentelemetry\/resources/, "flush and OTLP export"],
+  [/otlp\/|@opentelemetry\/otlp-transformer|@opentelemetry\/resources/, "flush and OTLP export"],
   [/worker\/telemetry\/(tracing|trace-processor|span-redaction|error-span|redact)\.ts|@microlabs\/otel-cf-workers|@opentelemetry\/sdk-trace/, "traces (otel-cf-workers, span processor)"],
   [/worker\/telemetry\/middleware\.ts/, "telemetry middleware (other)"],
   // The OTel API and metrics SDK do the work of whoever called them.
@@ -62,7 +65,7 @@ const classify = (source: string | undefined, functionName: string): Category | 
  * workerd's console.log is a native without a name or script: charged to the console line when the middleware calls
  * it directly (checked once by removing that line from a build: the anonymous native under the middleware went with it).
  */
-const CONSOLE_CALLERS = /worker\/telemetry\/(middleware|log-record|request-record)\.ts/;
+const CONSOLE_CALLERS = /(worker\/telemetry\/(middleware|request-record)|otlp\/log-record)\.ts/;
 
 /** Records a profile of whatever `load` makes the Worker do. */
 export async function profileWorker(inspectorPort: number, load: () => Promise<void>, samplingIntervalUs = 100): Promise<Profile> {
@@ -95,8 +98,15 @@ export async function profileWorker(inspectorPort: number, load: () => Promise<v
   }
 }
 
-/** Microseconds of CPU per category over the whole profile (idle excluded). */
-export function attribute(profile: Profile, bundle: string): Map<Category, number> {
+export interface Attribution {
+  /** Microseconds of CPU per category over the whole profile (idle excluded). */
+  totals: Map<Category, number>;
+  /** Microseconds per "category\u0000source#function" of the frame that decided the category. */
+  frames: Map<string, number>;
+}
+
+/** Charges every sample to a category through the bundle's source map. */
+export function attribute(profile: Profile, bundle: string): Attribution {
   const map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, "utf8")));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -114,16 +124,22 @@ export function attribute(profile: Profile, bundle: string): Map<Category, numbe
       own.set(n.id, !f.functionName && callerSource && CONSOLE_CALLERS.test(callerSource) ? "log record and console line" : null);
     } else own.set(n.id, classify(sourceOf(f), f.functionName));
   }
-  const resolved = new Map<number, Category | "idle">();
-  const categoryOf = (id: number): Category | "idle" => {
+  const APP: Category = "the app (routes, stores, Hono, drizzle)";
+  const resolved = new Map<number, { category: Category | "idle"; frame: string }>();
+  const label = (id: number): string => {
+    const f = byId.get(id)!.callFrame;
+    const source = sourceOf(f)?.replace(/^.*?(node_modules\/|worker\/|bench\/)/, "$1");
+    return `${source ?? "(native)"}#${f.functionName || "(anonymous)"}`;
+  };
+  const categoryOf = (id: number): { category: Category | "idle"; frame: string } => {
     const cached = resolved.get(id);
     if (cached) return cached;
     let cursor: number | undefined = id;
-    let found: Category | "idle" = "the app (routes, stores, Hono, drizzle)";
+    let found: { category: Category | "idle"; frame: string } = { category: APP, frame: "(uncategorised)" };
     while (cursor !== undefined) {
       const c = own.get(cursor);
       if (c) {
-        found = c;
+        found = { category: c, frame: label(cursor) };
         break;
       }
       cursor = parent.get(cursor);
@@ -132,10 +148,15 @@ export function attribute(profile: Profile, bundle: string): Map<Category, numbe
     return found;
   };
   const totals = new Map<Category, number>(CATEGORIES.map((c) => [c, 0]));
+  const frames = new Map<string, number>();
   profile.samples.forEach((nodeId, i) => {
     if (!byId.has(nodeId)) return;
-    const category = categoryOf(nodeId);
-    if (category !== "idle") totals.set(category, totals.get(category)! + (profile.timeDeltas[i] ?? 0));
+    const { category, frame } = categoryOf(nodeId);
+    if (category === "idle") return;
+    const us = profile.timeDeltas[i] ?? 0;
+    totals.set(category, totals.get(category)! + us);
+    const key = `${category}\u0000${frame}`;
+    frames.set(key, (frames.get(key) ?? 0) + us);
   });
-  return totals;
+  return { totals, frames };
 }

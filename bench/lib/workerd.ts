@@ -32,13 +32,15 @@ const workerdChildren = (): Set<number> => new Set(descendants(process.pid).filt
 
 /** Starts the variant's bundle in its own workerd on an OS-assigned port with fresh state; pins it to `cpus` when given. */
 /** With `inspector`, workerd serves the DevTools protocol on `inspectorPort` (profiling only: it costs CPU). */
-export async function startWorkerd(variant: Variant, opts: { cpus?: string; inspector?: boolean } = {}): Promise<RunningWorker> {
+export async function startWorkerd(variant: Variant, opts: { cpus?: string; inspector?: boolean } = {}): Promise<RunningWorker & { readyMs: number }> {
   const persistDir = mkdtempSync(join(tmpdir(), `moltsecret-bench-workerd-${variant.name}-`));
   const bundle = bundleOf(variant.config);
   const { workerOptions } = unstable_getMiniflareWorkerOptions(variant.config);
   const inspectorPort = opts.inspector ? await freePort() : undefined;
   const before = workerdChildren();
   let stdout = "";
+  // From here to `ready`: workerd starts, parses, compiles and evaluates the bundle, and listens (the Worker's startup).
+  const t0 = performance.now();
   const mf = new Miniflare({
     ...workerOptions,
     // The producer's Tail Worker is another script: it is not what this measures.
@@ -51,6 +53,8 @@ export async function startWorkerd(variant: Variant, opts: { cpus?: string; insp
     port: 0,
     ...(inspectorPort ? { inspectorPort } : {}),
     defaultPersistRoot: persistDir,
+    // Miniflare's placeholder request.cf (the shape and size of the edge's), without its 3 s attempt to download one.
+    cf: false,
     handleRuntimeStdio(out, err) {
       // Drained like Workers Logs takes it; the tail is kept for error reports only.
       out.on("data", (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-4000)));
@@ -63,6 +67,7 @@ export async function startWorkerd(variant: Variant, opts: { cpus?: string; insp
   };
   try {
     const url = (await mf.ready).origin;
+    const readyMs = performance.now() - t0;
     const db = await mf.getD1Database("DB");
     for (const statement of migrationStatements()) await db.prepare(statement).run();
     const kv = await mf.getKVNamespace("KV");
@@ -71,7 +76,7 @@ export async function startWorkerd(variant: Variant, opts: { cpus?: string; insp
     if (started.length !== 1) throw new Error(`expected one new workerd for ${variant.name}, found ${started.length}`);
     const workerdPid = started[0]!;
     if (opts.cpus) pin(workerdPid, opts.cpus);
-    return { variant, url, persistDir, workerdPid, proxyPid: NaN, hostPids: () => [], inspectorPort: inspectorPort ?? NaN, stop, output: () => stdout };
+    return { variant, url, persistDir, workerdPid, proxyPid: NaN, hostPids: () => [], inspectorPort: inspectorPort ?? NaN, stop, output: () => stdout, readyMs };
   } catch (error) {
     await stop();
     throw error;

@@ -9,7 +9,7 @@ import { createStore } from "../../worker/store/create-store.ts";
 
 export { RateLimiter } from "../../worker/rate-limit/rate-limiter.ts";
 export { ViewCounter } from "../../worker/view-counting/view-counter.ts";
-export { UniqueUsers } from "./unique-users-stub.ts";
+export { TelemetryAggregator, UniqueUsers } from "./telemetry-objects-stub.ts";
 
 interface BenchEnv extends Env {
   /** Full OTLP/HTTP traces URL of the bench's local receiver. */

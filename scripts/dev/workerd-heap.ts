@@ -33,8 +33,9 @@ export interface InspectorSession {
  * queued behind it, then reads what survived. Durable Objects of the same script share the isolate locally.
  */
 export async function openInspector(inspectorPort: number, timeoutMs = 120_000): Promise<InspectorSession> {
-  const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`, { signal: AbortSignal.timeout(10_000) })).json()) as Array<{ webSocketDebuggerUrl: string }>;
-  const target = targets[0];
+  const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`, { signal: AbortSignal.timeout(10_000) })).json()) as Array<{ id?: string; webSocketDebuggerUrl: string }>;
+  // workerd's own inspector (one workerd through Miniflare) also lists its internal workers; the user Worker is "core:user:<name>".
+  const target = targets.find((t) => t.id?.startsWith("core:user:")) ?? targets[0];
   if (!target) throw new Error(`wrangler dev's inspector on port ${inspectorPort} lists no Worker`);
   const ws = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise<void>((resolve, reject) => {
