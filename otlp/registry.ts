@@ -2,7 +2,9 @@ import type { AggregatorEnv } from "./aggregator/handoff-client.ts";
 import { parseTelemetryConfig, type TelemetryEnv } from "./config.ts";
 import { TelemetryPipeline } from "./pipeline.ts";
 
-let current: { key: string; pipeline: TelemetryPipeline } | null = null;
+let current: { key: string; env: object; serviceName: string | undefined; pipeline: TelemetryPipeline } | null = null;
+/** The last env seen with telemetry off, so an off Worker does not parse its config on every call either. */
+let lastOff: object | null = null;
 
 const rawKey = (env: TelemetryEnv, serviceName: string | undefined): string =>
   [
@@ -22,18 +24,24 @@ const rawKey = (env: TelemetryEnv, serviceName: string | undefined): string =>
  * (no OTEL_EXPORTER_OTLP_ENDPOINT), so callers skip all work.
  */
 export function getPipeline(env: TelemetryEnv & AggregatorEnv, serviceName?: string): TelemetryPipeline | null {
+  // Called several times per request (handler, middleware, query observer) with the same env object: no key to build.
+  if (current?.env === env && current.serviceName === serviceName) return current.pipeline;
+  if (lastOff === env) return null;
   const key = rawKey(env, serviceName);
   if (current?.key === key) {
+    current.env = env;
+    current.serviceName = serviceName;
     current.pipeline.aggregator = env.TELEMETRY_AGGREGATOR;
     return current.pipeline;
   }
   const config = parseTelemetryConfig(env);
   if (!config) {
     current = null;
+    lastOff = env;
     return null;
   }
   if (serviceName) config.serviceName = serviceName;
-  current = { key, pipeline: new TelemetryPipeline(config) };
+  current = { key, env, serviceName, pipeline: new TelemetryPipeline(config) };
   current.pipeline.aggregator = env.TELEMETRY_AGGREGATOR;
   return current.pipeline;
 }

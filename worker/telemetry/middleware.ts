@@ -7,6 +7,7 @@ import { getPipeline } from "../../otlp/registry.ts";
 import type { TelemetryEnv } from "../../otlp/config.ts";
 import { regionOfRequest } from "./region.ts";
 import { keepFailedRequest } from "./error-span.ts";
+import { mayHaveActiveSpan } from "./tracing.ts";
 import { consoleLine, metricAttributes, metricKey, requestLogEntry, UNMATCHED_ROUTE } from "./request-record.ts";
 import { noteUser, type UniqueUsersEnv } from "./unique-users/unique-users-client.ts";
 import { warnAtMostOncePerInterval } from "../../otlp/throttled-warning.ts";
@@ -52,7 +53,7 @@ export function telemetryMiddleware<H extends { Bindings: TelemetryEnv & UniqueU
     } finally {
       try {
         const route = routeTemplate(c);
-        const span = trace.getActiveSpan();
+        const span = mayHaveActiveSpan() ? trace.getActiveSpan() : undefined;
         if (span) {
           span.setAttribute("http.route", route);
           span.updateName(`${c.req.method.toUpperCase()} ${route}`);

@@ -3,6 +3,7 @@ import { ATTR } from "../../catalog/index.ts";
 import type { QueryInfo, QueryObserver } from "../store/store.ts";
 import type { TelemetryEnv } from "../../otlp/config.ts";
 import { getPipeline } from "../../otlp/registry.ts";
+import { mayHaveActiveSpan } from "./tracing.ts";
 import type { Instruments } from "../../otlp/instruments.ts";
 import type { TelemetryPipeline } from "../../otlp/pipeline.ts";
 
@@ -10,7 +11,7 @@ const tracer = trace.getTracer("moltsecret-d1");
 
 /** A client span per D1 round trip under the request's span, named by statement: no SQL text or parameters to redact. */
 function recordSpan(info: QueryInfo): void {
-  if (!trace.getActiveSpan()?.isRecording()) return;
+  if (!mayHaveActiveSpan() || !trace.getActiveSpan()?.isRecording()) return;
   const end = Date.now();
   tracer
     .startSpan(`D1 ${info.name}`, {
