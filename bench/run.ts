@@ -1,9 +1,10 @@
 // `npm run bench`: every comparison of issue 7, side by side in one run, written to docs/BENCHMARKS.md.
-//   npm run bench                      full run (~35 min on 2 cores) -> docs/BENCHMARKS.md
+//   npm run bench                      full run (under 20 min on 2 quiet cores) -> docs/BENCHMARKS.md + README bench-figures
 //   npm run bench -- --quick           ~2 min smoke run              -> .build/bench/BENCHMARKS.md
 //   npm run bench -- --only overhead   some comparisons (comma list) -> .build/bench/BENCHMARKS.md
 //   options: --rounds N, --no-pin, --out FILE
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { COMPARISONS } from "./comparisons/index.ts";
@@ -39,6 +40,11 @@ const quick = values.quick ?? false;
 const rounds = values.rounds ? Number(values.rounds) : quick ? 2 : 5;
 const partial = quick || !!only || !!values.rounds;
 const out = values.out ?? join(ROOT, partial ? ".build/bench/BENCHMARKS.md" : "docs/BENCHMARKS.md");
+
+// Every temporary directory of the run (builds, Worker state) under one, removed when the process exits, whatever happens.
+const runTmp = mkdtempSync(join(tmpdir(), "moltsecret-bench-run-"));
+process.env.TMPDIR = runTmp;
+process.on("exit", () => rmSync(runTmp, { recursive: true, force: true }));
 
 const startedAt = new Date();
 const t0 = performance.now();

@@ -29,21 +29,28 @@ export interface Report {
 }
 
 const GENERAL_METHOD = (o: BenchOptions, m: MachineInfo) => `
-- Each Worker variant runs under \`wrangler dev --local --ip 127.0.0.1\` on an OS-assigned port, with its own temporary
-  persisted D1/KV/Durable Object state (migrations applied with \`wrangler d1 migrations apply DB --local --persist-to\`).
-  wrangler 4 runs two workerd processes per variant: its proxy on the dev port and the Worker behind it; every request crosses both.
+- Two ways of running a Worker variant, each with its own temporary D1/KV/Durable Object state and the API's migrations:
+  **one workerd** through Miniflare's API (bench/lib/workerd.ts: the bindings of the variant's wrangler config, no inspector
+  unless a comparison profiles or reads the heap, the Worker's stdout drained as Workers Logs would take it), used by the
+  overhead targets, the profile, startup, memory, CPU per route and the KV comparison; and **\`wrangler dev --local\`**
+  (bench/lib/variant-worker.ts: wrangler's proxy workerd in front of the Worker's, its inspector forwarding console lines and
+  subrequest events to its Node process), used by the export and D1 comparisons and shown beside the overhead targets as the
+  local dev path. Every bundle is built once per run (\`wrangler deploy --dry-run\`) and frozen.
 - Load comes from autocannon in a separate Node process (never the orchestrator's event loop, which hosts the OTLP counting
   receiver). Latency percentiles are computed from every 2xx response's own high-resolution time (autocannon's histogram
   rounds to whole milliseconds). Throughput is 2xx responses per second; non-2xx responses are counted and shown.
 - Variants are interleaved: round 1 runs A, B, C; round 2 runs B, C, A; and so on, so drift on a shared machine hits all
-  variants alike. ${o.rounds} rounds. Headline figures are medians over rounds with [min–max]; ratios are ratios of medians,
-  with the spread of the per-round ratios beside them (a per-round ratio range that straddles 1.00 means no measurable difference).
-- CPU placement: ${o.cpus ? `in the overhead and D1 comparisons every workerd of the variants is pinned to CPU ${o.cpus.worker} and the load generator to CPU ${o.cpus.load} with \`taskset\` (the load generator is pinned everywhere; export and memory leave workerd unpinned, as they count bytes and memory, not speed)` : "no pinning (taskset missing, one core, or --no-pin)"}.
-- What limits the figures on this ${m.nproc}-core machine: load generator, the two workerd processes per variant, wrangler's
-  Node process, the Grafana Cloud stand-in and the OTLP receiver share ${m.nproc} cores, so absolute requests/s are those of a saturated
-  small box, far below what Cloudflare's edge serves; latency under closed-loop load is mostly queueing. Ratios between
-  variants measured in the same rounds are the meaningful figures. \`wrangler dev\` also adds its proxy hop, which dilutes
-  any per-request cost of the Worker itself (a ratio here is closer to 1.00 than the same cost would be on the edge).`;
+  variants alike. ${o.rounds} rounds where the spread needs them (the overhead targets, startup); comparisons whose figures
+  are counts or sizes use fewer, as each section says. Headline figures are medians over rounds with [min–max]; ratios are
+  ratios of medians, with the spread of the per-round ratios beside them (a per-round ratio range that straddles 1.00 means
+  no measurable difference).
+- CPU placement: ${o.cpus ? `every workerd of the timed comparisons is pinned to CPU ${o.cpus.worker} and the load generator to CPU ${o.cpus.load} with \`taskset\` (the load generator is pinned everywhere; export and memory leave workerd unpinned, as they count bytes and memory, not speed)` : "no pinning (taskset missing, one core, or --no-pin)"}.
+- What limits the figures on this ${m.nproc}-core machine: load generator, the Worker's workerd (with the local D1, KV,
+  Cache API and Durable Object simulators on its own thread), the Grafana Cloud stand-in and the OTLP receiver share
+  ${m.nproc} cores, so absolute requests/s are those of a saturated small box, far below what Cloudflare's edge serves;
+  latency under closed-loop load is mostly queueing. Ratios between variants measured in the same rounds are the
+  meaningful figures. Under \`wrangler dev\` the proxy hop dilutes any per-request cost of the Worker itself (a ratio there
+  is closer to 1.00 than the same cost would be on the edge); the one-workerd figures do not have that dilution.`;
 
 function contentionText(c: Contention): string {
   const others = c.others.length
