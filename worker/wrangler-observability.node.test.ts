@@ -14,8 +14,8 @@ async function readConfig(path: string): Promise<{ top: Record<string, unknown>;
   return { top: rawConfig as Record<string, unknown>, envs: (rawConfig.env ?? {}) as Record<string, Record<string, unknown>> };
 }
 
-/** The API, and the Tail Worker, whose input events carry the API's request URLs. */
-const CONFIGS = ["wrangler.toml", "tail/wrangler.toml"];
+/** The API, the Tail Worker (its input events carry the API's request URLs) and the write Worker (its requests carry secrets). */
+const CONFIGS = ["wrangler.toml", "tail/wrangler.toml", "writer/wrangler.toml"];
 
 it.each(CONFIGS)("%s turns Cloudflare's invocation logs and tracing off in every environment, keeping the Worker's own log lines", async (path) => {
   const { top, envs } = await readConfig(path);
@@ -32,6 +32,6 @@ it.each(CONFIGS)("%s turns Cloudflare's invocation logs and tracing off in every
 it.each(CONFIGS)("%s decides workers_dev explicitly (off: the Cache API does nothing on workers.dev) in every environment", async (path) => {
   const { top, envs } = await readConfig(path);
   expect(top.workers_dev).toBe(false);
-  if (path === "wrangler.toml") expect(top.preview_urls).toBe(false);
+  if (path !== "tail/wrangler.toml") expect(top.preview_urls).toBe(false);
   for (const [name, config] of Object.entries(envs)) expect(config.workers_dev ?? top.workers_dev, name).toBe(false);
 });

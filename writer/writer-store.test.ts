@@ -1,0 +1,73 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createApp } from "../worker/app.ts";
+import { D1SecretStore } from "../worker/store/d1-store.ts";
+import { storeContract } from "../worker/store/store-contract.ts";
+import { createSecret, expectError, ORIGIN } from "../worker/test/client.ts";
+import { observedApp } from "../worker/test/observed-app.ts";
+import { WRITER_ORIGIN } from "./protocol.ts";
+import { WriterStore } from "./writer-store.ts";
+
+// The whole store contract with every write crossing the service binding to the real write Worker (an auxiliary
+// worker of the pool, bundled as deployed) and every read on the edge's own D1 binding: same database, same answers.
+storeContract("D1 through the write Worker (WRITER binding)", {
+  open: async (observer) => new WriterStore(new D1SecretStore(env.DB, observer), env.WRITER, observer),
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+async function request(path: string, init: RequestInit, overrides: Partial<Env> = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await createApp().request(`${ORIGIN}${path}`, init, { ...env, ...overrides }, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+describe("the API Worker under the split", () => {
+  it("sends its writes to the write Worker: with the writer failing, a create is the API's usual 500, logged without request data", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const seen: string[] = [];
+    const failing = {
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        const req = new Request(input, init);
+        seen.push(`${req.method} ${new URL(req.url).pathname}`);
+        return Response.json({ error: "Error", queries: [] }, { status: 500 });
+      },
+    } as unknown as Fetcher;
+    const res = await request("/api/secrets", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ ciphertext: "c2VjcmV0" }) }, { WRITER: failing });
+    const err = await expectError(res, 500, "internal");
+    expect(err.message).not.toMatch(/writer|Error/);
+    expect(seen).toEqual(["POST /create"]);
+    expect(JSON.parse(String(log.mock.calls[0]?.[0]))).toMatchObject({ event: "request.error", error: "WriterError", route: "/api/secrets" });
+  });
+
+  it("reads metadata on its own D1 binding: a GET never calls the writer", async () => {
+    const s = await createSecret();
+    const calls: string[] = [];
+    const counting = { fetch: (input: RequestInfo | URL, init?: RequestInit) => (calls.push(String(input)), env.WRITER.fetch(input as RequestInfo, init)) } as unknown as Fetcher;
+    const res = await request(`/api/secrets/${s.id}`, {}, { WRITER: counting });
+    expect(res.status).toBe(200);
+    expect(calls).toEqual([]);
+  });
+
+  it("counts the writer's D1 round trips as its own (the D1 metrics and spans come from this observer)", async () => {
+    const { app, queries } = observedApp();
+    const res = await app.request(`${ORIGIN}/api/secrets`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ ciphertext: "c2VjcmV0" }) }, env, createExecutionContext());
+    expect(res.status).toBe(201);
+    expect(queries.map((q) => [q.name, q.operation])).toEqual([["secrets.create", "write"]]);
+    expect(queries[0]!.clientMs).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe("the write Worker", () => {
+  it("answers an unknown operation or method 404 and bad arguments 400, naming nothing of the request", async () => {
+    const unknown = await env.WRITER.fetch(`${WRITER_ORIGIN}/drop`, { method: "POST", body: "[]" });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: "UnknownOperation", queries: [] });
+    expect((await env.WRITER.fetch(`${WRITER_ORIGIN}/create`)).status).toBe(404);
+    const bad = await env.WRITER.fetch(`${WRITER_ORIGIN}/create`, { method: "POST", body: "{not json" });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: "BadArguments", queries: [] });
+  });
+});
