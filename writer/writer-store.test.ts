@@ -42,13 +42,26 @@ describe("the API Worker under the split", () => {
     expect(JSON.parse(String(log.mock.calls[0]?.[0]))).toMatchObject({ event: "request.error", error: "WriterError", route: "/api/secrets" });
   });
 
-  it("reads metadata on its own D1 binding: a GET never calls the writer", async () => {
-    const s = await createSecret();
+  it("calls the writer as often as the placement model says (cli/placement/latency-model.ts), and reads never", async () => {
     const calls: string[] = [];
-    const counting = { fetch: (input: RequestInfo | URL, init?: RequestInit) => (calls.push(String(input)), env.WRITER.fetch(input as RequestInfo, init)) } as unknown as Fetcher;
-    const res = await request(`/api/secrets/${s.id}`, {}, { WRITER: counting });
-    expect(res.status).toBe(200);
-    expect(calls).toEqual([]);
+    const counting = {
+      fetch: (input: RequestInfo | URL, init?: RequestInit) => (calls.push(new URL(String(input)).pathname), env.WRITER.fetch(input as RequestInfo, init)),
+    } as unknown as Fetcher;
+    const callsOf = async (path: string, init: RequestInit, status: number) => {
+      calls.length = 0;
+      expect((await request(path, init, { WRITER: counting })).status).toBe(status);
+      return [...calls];
+    };
+    const limited = await createSecret();
+    const unlimited = await createSecret({ maxViews: null });
+    const deletable = await createSecret();
+    expect(await callsOf("/api/secrets", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ ciphertext: "c2VjcmV0" }) }, 201)).toEqual(["/create"]);
+    expect(await callsOf(`/api/secrets/${limited.id}`, {}, 200)).toEqual([]);
+    expect(await callsOf("/healthz", {}, 200)).toEqual([]);
+    expect(await callsOf(`/api/secrets/${limited.id}/reveal`, { method: "POST" }, 200)).toEqual(["/reveal"]);
+    expect(await callsOf(`/api/secrets/${unlimited.id}/reveal`, { method: "POST" }, 200)).toEqual(["/reveal", "/peekContent"]);
+    expect(await callsOf(`/api/secrets/${unlimited.id}/reveal`, { method: "POST" }, 200)).toEqual(["/peekContent"]);
+    expect(await callsOf(`/api/secrets/${deletable.id}`, { method: "DELETE", headers: { "X-Delete-Token": deletable.deleteToken } }, 204)).toEqual(["/burnWithToken"]);
   });
 
   it("counts the writer's D1 round trips as its own (the D1 metrics and spans come from this observer)", async () => {

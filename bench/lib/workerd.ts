@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { buildVariant, type Built } from "./build.ts";
 import { freePort } from "../../scripts/obs/service.mjs";
 import { ROOT } from "./root.ts";
 import { descendants, pin } from "./proc.ts";
@@ -28,6 +29,15 @@ function migrationStatements(): string[] {
     .filter(Boolean);
 }
 
+/** The write Worker, built once per bench run: the API's WRITER service binding needs it beside the API. */
+let writerBuild: Promise<Built> | undefined;
+
+async function writerWorker() {
+  const writer = await (writerBuild ??= buildVariant("writer", "writer/wrangler.toml"));
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(writer.config);
+  return { ...workerOptions, name: "moltsecret-writer", modules: true, scriptPath: writer.bundle, modulesRoot: dirname(writer.bundle) };
+}
+
 const workerdChildren = (): Set<number> => new Set(descendants(process.pid).filter((p) => p.comm === "workerd").map((p) => p.pid));
 
 /** Starts the variant's bundle in its own workerd on an OS-assigned port with fresh state; pins it to `cpus` when given. */
@@ -39,16 +49,23 @@ export async function startWorkerd(variant: Variant, opts: { cpus?: string; insp
   const inspectorPort = opts.inspector ? await freePort() : undefined;
   const before = workerdChildren();
   let stdout = "";
-  // From here to `ready`: workerd starts, parses, compiles and evaluates the bundle, and listens (the Worker's startup).
-  const t0 = performance.now();
-  const mf = new Miniflare({
+  const api = {
     ...workerOptions,
+    name: "moltsecret-api",
     // The producer's Tail Worker is another script: it is not what this measures.
     tails: undefined,
     modules: true,
     scriptPath: bundle,
     modulesRoot: dirname(bundle),
     bindings: { ...workerOptions.bindings, ...variant.vars },
+  };
+  // With the WRITER binding the API's writes run in the write Worker: both in this one workerd, on one D1 database, so
+  // the CPU measured per request is what Cloudflare bills for it (both Workers' CPU).
+  const writer = "WRITER" in (workerOptions.serviceBindings ?? {}) ? await writerWorker() : undefined;
+  // From here to `ready`: workerd starts, parses, compiles and evaluates the bundle(s), and listens (the Worker's startup).
+  const t0 = performance.now();
+  const mf = new Miniflare({
+    workers: writer ? [api, writer] : [api],
     host: "127.0.0.1",
     port: 0,
     ...(inspectorPort ? { inspectorPort } : {}),
