@@ -1,6 +1,6 @@
 // 7. CPU per request, per route of the full API mix, against the `[limits] cpu_ms` of wrangler.toml (catalog
 //    WORKER_LIMITS.cpuMs, Rec. 5): is the heaviest request under the limit, with telemetry off and on?
-import { WORKER_LIMITS } from "../../catalog/index.ts";
+import { PRICES, WORKER_LIMITS } from "../../catalog/index.ts";
 import { NO_IO_PATH, createSecret } from "../lib/api.ts";
 import { cpuNs } from "../lib/cpu-time.ts";
 import { num, passMark, table } from "../lib/format.ts";
@@ -8,7 +8,7 @@ import { sleep } from "../lib/measure.ts";
 import { startOtlpProxy } from "../lib/otlp-proxy.ts";
 import { quantile } from "../lib/stats.ts";
 import type { BenchContext, Comparison, TargetCheck } from "../lib/types.ts";
-import { offVariant, onVariant } from "../lib/variants.ts";
+import { offVariant, oneWorkerConfig, onVariant } from "../lib/variants.ts";
 import { startWorkerd } from "../lib/workerd.ts";
 import type { RunningWorker } from "../lib/variant-worker.ts";
 
@@ -17,6 +17,10 @@ const JSON_HEADERS = { "content-type": "application/json" };
 const DRAIN_MS = 40;
 /** Between measured requests: longer than the write-behind flush (100 ms), whose alarm is the counter's own invocation. */
 const GAP_MS = 250;
+
+/** The API without the write Worker (the design before the split), telemetry off: what the split costs per write. */
+const ONE_WORKER = "off, one Worker";
+const WRITE_ROUTE = /^(POST|DELETE) /;
 
 interface RouteCase {
   name: string;
@@ -98,9 +102,10 @@ export const cpu: Comparison = {
     const api = await ctx.build("api");
     // Telemetry on exports every second, so a good share of the timed requests carry a metrics flush in waitUntil.
     const proxy = await startOtlpProxy();
-    const results: RouteResult[] = [];
+    let results: RouteResult[] = [];
     try {
-      for (const variant of [offVariant(api), onVariant(api, proxy.base, { OTEL_METRIC_EXPORT_INTERVAL: "1000", OTEL_TRACES_SAMPLER_ARG: "1" })]) {
+      const oneWorker = { ...offVariant(api), name: ONE_WORKER, config: oneWorkerConfig(api) };
+      for (const variant of [offVariant(api), oneWorker, onVariant(api, proxy.base, { OTEL_METRIC_EXPORT_INTERVAL: "1000", OTEL_TRACES_SAMPLER_ARG: "1" })]) {
         ctx.log(`cpu: ${variant.name}: ${perRoute + 1} requests of each route, one at a time`);
         const worker = await startWorkerd(variant, { cpus: ctx.cpus?.worker });
         let measured: RouteResult[];
@@ -115,7 +120,14 @@ export const cpu: Comparison = {
       await proxy.close();
     }
     const limit = WORKER_LIMITS.cpuMs.value;
-    const rows = results.map((r) => [r.route, r.variant, r.warmMs.length, num(quantile(r.warmMs, 0.5)), num(quantile(r.warmMs, 0.9)), num(quantile(r.warmMs, 0.99)), num(Math.max(...r.warmMs)), num(r.firstMs)]);
+    const median = (variant: string, route: string) => quantile(results.find((r) => r.variant === variant && r.route === route)!.warmMs, 0.5);
+    const splitCost = results
+      .filter((r) => r.variant === "off" && WRITE_ROUTE.test(r.route))
+      .map((r) => ({ route: r.route, deltaMs: median("off", r.route) - median(ONE_WORKER, r.route) }));
+    const meanDelta = splitCost.reduce((a, r) => a + r.deltaMs, 0) / Math.max(1, splitCost.length);
+    const all = results;
+    results = results.filter((r) => r.variant !== ONE_WORKER);
+    const rows = all.map((r) => [r.route, r.variant, r.warmMs.length, num(quantile(r.warmMs, 0.5)), num(quantile(r.warmMs, 0.9)), num(quantile(r.warmMs, 0.99)), num(Math.max(...r.warmMs)), num(r.firstMs)]);
     const heaviest = results.reduce((a, b) => (quantile(b.warmMs, 0.5) > quantile(a.warmMs, 0.5) ? b : a));
     const heaviestMedian = quantile(heaviest.warmMs, 0.5);
     const tail = results.reduce((a, b) => (quantile(b.warmMs, 0.99) > quantile(a.warmMs, 0.99) ? b : a));
@@ -126,7 +138,7 @@ export const cpu: Comparison = {
       { name: `heaviest route's median CPU per request (upper bound) <= cpu_ms`, target: `<= ${limit} ms`, measured: `${num(heaviestMedian)} ms (${heaviest.route}, telemetry ${heaviest.variant})`, pass: heaviestMedian <= limit },
     ];
     const body = [
-      `Every route of the API, one request at a time against the API bundle as deployed in one workerd (bench/lib/workerd.ts, no wrangler dev proxy; ${perRoute} timed requests per route after its first), telemetry off and on (on: \`OTEL_METRIC_EXPORT_INTERVAL=1000\` and every trace sampled, so many timed requests carry a metrics, logs and traces flush in \`waitUntil\`).`,
+      `Every route of the API, one request at a time against the API and write Worker bundles as deployed, in one workerd (bench/lib/workerd.ts, no wrangler dev proxy; the CPU of a write is both Workers' CPU; ${perRoute} timed requests per route after its first), telemetry off and on (on: \`OTEL_METRIC_EXPORT_INTERVAL=1000\` and every trace sampled, so many timed requests carry a metrics, logs and traces flush in \`waitUntil\`).`,
       `CPU is the Worker's workerd process's scheduler time (\`/proc/<pid>/task/*/schedstat\`, nanoseconds) from just before the request is sent until ${DRAIN_MS} ms after its response, when its \`waitUntil\` work has drained; requests are ${GAP_MS} ms apart so the write-behind alarm (the counter's own invocation on Cloudflare) falls between windows.`,
       "This is an upper bound of what Cloudflare bills as the Worker's CPU time: locally the same process (one thread) also runs the D1, KV and Cache API simulators and the Durable Objects.",
       "V8's sampling profiler (bench/lib/cpu-profile.ts) cannot replace this for one request at a time: between requests workerd's thread is reported as `(program)`, not idle, so a profile of spaced requests charges the gaps to the Worker.",
@@ -135,6 +147,8 @@ export const cpu: Comparison = {
       "",
       `Slowest tail: p99 ${num(quantile(tail.warmMs, 0.99))} ms (${tail.route}, telemetry ${tail.variant}). Warm requests over ${limit} ms: ${warmOver} of ${warmTotal}. First request of a route in a fresh isolate over ${limit} ms: ${firstOver.length ? firstOver.map((r) => `${r.route} (${r.variant}, ${num(r.firstMs)} ms)`).join("; ") : "none"}.`,
       "A route's first request in an isolate compiles its code path (V8 compiles functions lazily), which costs more than any later one; an isolate serves many requests, so it is not the figure to size `cpu_ms` by, but it is the request a low limit would cut first.",
+      "",
+      `**What the split costs per write.** "${ONE_WORKER}" is the same bundle without the WRITER binding (writes to D1 in the API Worker, the design before the split), telemetry off. Median CPU per write, split minus one Worker (both Workers' CPU, as Cloudflare bills a service-binding call: one request, the CPU of both): ${splitCost.map((r) => `${r.route} ${num(r.deltaMs)} ms`).join("; ")}; mean ${num(meanDelta)} ms, i.e. $${num(meanDelta * PRICES.workersCpuPerMillionMs.value)} per million writes at $${PRICES.workersCpuPerMillionMs.value}/M CPU ms. The call itself adds no request fee (service bindings are not billed as requests).`,
       "",
       table(["target", "wanted", "measured", "result"], targets.map((t) => [t.name, t.target, t.measured, passMark(t.pass)])),
     ].join("\n");

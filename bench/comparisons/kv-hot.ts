@@ -1,9 +1,10 @@
 // 8. KV for hot data only (Rec. 5 "Smart KV Usage"): D1 reads, KV reads, KV writes and dollars per million metadata GETs
 //    with the KV query cache promoting every read ("on", the layer before), off, and hot-only (the default), under a
 //    realistic read distribution from several simulated locations.
-import { COST_ASSUMPTIONS, EDGE_CACHE, KV_HOT_READS_PER_MINUTE, PRICES } from "../../catalog/index.ts";
+import { COST_ASSUMPTIONS, EDGE_CACHE, KV_HOT_READS_PER_MINUTE, PLACEMENT_LATENCY, PRICES, REGIONS } from "../../catalog/index.ts";
 import { UNLIMITED_RATE_VARS } from "../lib/api.ts";
 import { buildVariant, type Built } from "../lib/build.ts";
+import { cpuNs } from "../lib/cpu-time.ts";
 import { num, passMark, table } from "../lib/format.ts";
 import { sleep } from "../lib/measure.ts";
 import type { BenchContext, Comparison, TargetCheck } from "../lib/types.ts";
@@ -120,6 +121,8 @@ interface ModeResult {
   mix: BindingCounts;
   hotGets: number;
   hot: BindingCounts;
+  /** The workerd's CPU per GET of the mix, ms: an upper bound (the local Cache API, KV and D1 simulators run in it too). */
+  cpuMsPerGet: number;
 }
 
 async function runMode(built: Built, mode: (typeof MODES)[number], w: Workload, ctx: BenchContext): Promise<ModeResult> {
@@ -128,6 +131,7 @@ async function runMode(built: Built, mode: (typeof MODES)[number], w: Workload, 
   try {
     const ids = await createIds(worker, w.cold + w.hot + 1);
     await counts(worker, true);
+    const cpuBefore = cpuNs(worker.workerdPid);
     const mixStarted = Date.now();
     await runReads(worker, w.reads.map(([s, l]) => [ids[s]!, l]));
     let steadyGets = 0;
@@ -147,6 +151,7 @@ async function runMode(built: Built, mode: (typeof MODES)[number], w: Workload, 
         await tick;
       }
     }
+    const cpuMsPerGet = (cpuNs(worker.workerdPid) - cpuBefore) / 1e6 / (w.reads.length + steadyGets);
     const mix = await counts(worker, true);
     // Then 1,000 GETs of one more secret, from every location: the D1 reads a hot secret costs.
     const hotId = ids[ids.length - 1]!;
@@ -154,7 +159,7 @@ async function runMode(built: Built, mode: (typeof MODES)[number], w: Workload, 
     await runReads(worker, Array.from({ length: hotGets }, (_, i) => [hotId, i % w.locations] as [string, number]));
     const hot = await counts(worker);
     ctx.log(`kv-hot: ${mode.name}: ${w.reads.length + steadyGets} GETs: ${JSON.stringify(mix)}; hot: ${JSON.stringify(hot)}`);
-    return { mode: mode.name, gets: w.reads.length + steadyGets, mix, hotGets, hot };
+    return { mode: mode.name, gets: w.reads.length + steadyGets, mix, hotGets, hot, cpuMsPerGet };
   } finally {
     await worker.stop();
   }
@@ -172,7 +177,7 @@ export const kvHot: Comparison = {
     const per1000 = (n: number, gets: number) => (n / gets) * 1000;
     const rows = results.map((r) => [
       r.mode, r.gets, num(per1000(r.mix.d1Reads, r.gets)), num(per1000(r.mix.queryCacheKvReads, r.gets)), num(per1000(r.mix.otherKvReads, r.gets)),
-      num(per1000(r.mix.queryCacheKvWrites, r.gets)), `$${num(usdPerMillion(r.mix, r.gets))}`, num(per1000(r.hot.d1Reads, r.hotGets)), `$${num(usdPerMillion(r.hot, r.hotGets))}`,
+      num(per1000(r.mix.queryCacheKvWrites, r.gets)), `$${num(usdPerMillion(r.mix, r.gets))}`, num(per1000(r.hot.d1Reads, r.hotGets)), `$${num(usdPerMillion(r.hot, r.hotGets))}`, num(r.cpuMsPerGet),
     ]);
     const hotOnly = by("hot-only");
     const off = by("off");
@@ -181,6 +186,7 @@ export const kvHot: Comparison = {
     const onUsd = usdPerMillion(by("on (every read)").mix, by("on (every read)").gets);
     const hotD1 = per1000(hotOnly.hot.d1Reads, hotOnly.hotGets);
     const promotionsPerGet = hotOnly.mix.queryCacheKvWrites / hotOnly.gets;
+    const kvHits = hotOnly.mix.queryCacheKvReads - hotOnly.mix.queryCacheKvWrites;
     const targets: TargetCheck[] = [
       // Concurrent cold misses make the D1 reads of the same design differ by one or two between runs: 1% is that noise.
       { name: "hot-only costs no more than off ($ per million GETs, D1 + KV; within 1%, the noise of concurrent misses)", target: `<= $${num(offUsd * NOISE)}`, measured: `$${num(hotUsd)}`, pass: hotUsd <= offUsd * NOISE },
@@ -192,7 +198,9 @@ export const kvHot: Comparison = {
       `Workload, the same in every mode: ${w.cold} secrets read once (70%) or twice (30%) and ${w.hot} hot secrets read ${w.hotReads} times each, ${w.reads.length} GETs in one shuffled order, ${CONCURRENCY} at a time, each from one of ${w.locations} simulated locations${w.steadySeconds ? `; then for ${w.steadySeconds} s every hot secret is read from every location every ${STEADY_TICK_MS / 1000} s (${(60_000 / STEADY_TICK_MS)} reads a minute per location: hot), so their edge entries expire while they are hot (${EDGE_CACHE.maxAge.value} s after the mix began; the bench drops them then, as Cloudflare's Cache API would at max-age, because Miniflare's keeps them for max-age + stale-while-revalidate), which is where KV can answer an edge miss` : ""} (a host name per location: the Cache API, where the edge cache and the read counters live, is keyed by URL; KV and D1 are shared). Then 1,000 GETs of one more secret spread over all locations: what a hot secret costs.`,
       `Dollars are marginal (past the plans' allowances) from catalog/prices.ts: D1 $${PRICES.d1ReadsPerMillion.value}/M rows read, KV $${PRICES.kvReadsPerMillion.value}/M reads and $${PRICES.kvWritesPerMillion.value}/M writes; the Worker request itself ($${PRICES.workersRequestsPerMillion.value}/M) is the same in every mode and left out. The flags key's KV reads (once per 10 s per isolate, whatever the mode: they follow the run's length, not its reads) are shown apart and left out of the dollars.`,
       "",
-      table(["mode", "GETs", "D1 reads /1k GETs", "query-cache KV reads /1k", "flags KV reads /1k", "KV writes /1k", "$ per M GETs (mix)", "D1 reads /1k hot GETs", "$ per M hot GETs"], rows),
+      table(["mode", "GETs", "D1 reads /1k GETs", "query-cache KV reads /1k", "flags KV reads /1k", "KV writes /1k", "$ per M GETs (mix)", "D1 reads /1k hot GETs", "$ per M hot GETs", "CPU ms per GET (upper bound)"], rows),
+      "",
+      `What hot-only buys for its extra $${num(hotUsd - offUsd)} per million GETs over off: ${num(kvHits)} of its ${hotOnly.gets} GETs (${num((kvHits / hotOnly.gets) * 100, 2)}%) were answered from KV (query-cache KV reads minus promotions) instead of a D1 read, i.e. ~${PLACEMENT_LATENCY.kv.value} ms instead of a round trip to the primary (${REGIONS.map((r) => `${r.toUpperCase()} ${PLACEMENT_LATENCY.rttToPrimary[r].value} ms`).join(", ")}: catalog/placement.ts), and ${num(off.mix.d1Reads - hotOnly.mix.d1Reads)} fewer D1 reads; off already keeps a hot secret at ${num(per1000(off.hot.d1Reads, off.hotGets))} D1 reads per 1,000 GETs (the edge cache alone), inside the <= ${TARGET_HOT_D1_READS_PER_1000} target. CPU: counting heat costs hot-only ${num(hotOnly.cpuMsPerGet - off.cpuMsPerGet)} ms more per GET than off in this upper bound, $${num((hotOnly.cpuMsPerGet - off.cpuMsPerGet) * PRICES.workersCpuPerMillionMs.value)} per million GETs at $${PRICES.workersCpuPerMillionMs.value}/M CPU ms (not in the dollar column: the local simulators' CPU is in it).`,
       "",
       `Promotion rate measured in hot-only: ${num(promotionsPerGet, 4)} KV writes per metadata GET (the cost model's default assumes ${COST_ASSUMPTIONS.kvWrites.value} per request; \`moltsecret cost --prometheus-url\` measures it from \`moltsecret_cache_kv_writes_total\`).`,
       "",

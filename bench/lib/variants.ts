@@ -1,5 +1,5 @@
 // The Worker variants the comparisons run, and checks that what they compare exists in the code yet.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { TELEMETRY } from "../../catalog/index.ts";
 import { UNLIMITED_RATE_VARS } from "./api.ts";
@@ -15,6 +15,17 @@ export const BUILD_SOURCES: Record<BuildKind, { config: string; entry?: string }
   "no-telemetry": { config: "wrangler.toml", entry: "bench/variants/no-telemetry.ts" },
   "otel-cf-only": { config: "wrangler.toml", entry: "bench/variants/otel-cf-only.ts" },
 };
+
+/**
+ * The same API bundle as one Worker, the design before the split: its config without the WRITER service binding, so
+ * createStore() writes to D1 itself (worker/store/create-store.ts) and no write Worker is started.
+ */
+export function oneWorkerConfig(api: Built): string {
+  const config = api.config.replace(/\.toml$/, ".one-worker.toml");
+  writeFileSync(config, readFileSync(api.config, "utf8").replace(/^\[\[services\]\]\nbinding = "WRITER"\nservice = "[^"]+"\n/m, ""));
+  if (readFileSync(config, "utf8").includes('binding = "WRITER"')) throw new Error(`${api.config}: could not drop the WRITER binding`);
+  return config;
+}
 
 /** The API bundle with telemetry off (no OTEL_EXPORTER_OTLP_ENDPOINT). */
 export const offVariant = (api: Built, vars: Record<string, string> = {}): Variant => ({ name: "off", config: api.config, vars: { ...UNLIMITED_RATE_VARS, ...vars } });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { KV_HOT, KV_HOT_READS_PER_MINUTE } from "../../catalog/index.ts";
-import { IsolateReadCounts, isHot, locationReadRate, readHeatHash, recordLocationRead } from "./read-heat.ts";
+import { IsolateReadCounts, isHot, locationHeat, readHeatHash, recordLocationRead } from "./read-heat.ts";
 
 const WINDOW_MS = KV_HOT.window.value * 1000;
 const THRESHOLD = KV_HOT_READS_PER_MINUTE.value;
@@ -39,9 +39,29 @@ describe("read heat", () => {
   it("counts this location's reads in the Cache API under a hash", async () => {
     const hash = await readHeatHash(crypto.randomUUID());
     const now = Date.now();
-    expect(await locationReadRate(hash, now)).toBe(0);
+    expect((await locationHeat(hash, now)).rate).toBe(0);
     for (let i = 0; i < 3; i++) await recordLocationRead(hash, now);
-    expect(await locationReadRate(hash, now)).toBe(3);
-    expect(await locationReadRate(await readHeatHash(crypto.randomUUID()), now)).toBe(0);
+    expect((await locationHeat(hash, now)).rate).toBe(3);
+    expect((await locationHeat(await readHeatHash(crypto.randomUUID()), now)).rate).toBe(0);
+  });
+
+  it("keeps both windows in one entry: the next window reads it as the previous one, the one after as nothing", async () => {
+    const hash = await readHeatHash(crypto.randomUUID());
+    const t0 = windowStart();
+    for (let i = 0; i < 4; i++) await recordLocationRead(hash, t0);
+    expect((await locationHeat(hash, t0 + 1.5 * WINDOW_MS)).rate).toBeCloseTo(2, 6);
+    expect((await locationHeat(hash, t0 + 2 * WINDOW_MS)).rate).toBe(0);
+  });
+
+  it("bumps the count a lookup read without reading it again", async () => {
+    const hash = await readHeatHash(crypto.randomUUID());
+    const now = Date.now();
+    await recordLocationRead(hash, now);
+    const { count } = await locationHeat(hash, now);
+    const match = vi.spyOn(caches.default, "match");
+    await recordLocationRead(hash, now, count);
+    expect(match).not.toHaveBeenCalled();
+    match.mockRestore();
+    expect((await locationHeat(hash, now)).rate).toBe(2);
   });
 });

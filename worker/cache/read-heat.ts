@@ -4,7 +4,8 @@ import { sha256Hex } from "../http/tokens.ts";
 /**
  * How hot a secret's metadata is in this location: reads per minute, counted twice over.
  * - In the isolate, exactly, in memory (free): catches a secret hammered through one isolate at once.
- * - In this data center's Cache API (free, shared by its isolates): one entry per id and window, read-modify-write, so
+ * - In this data center's Cache API (free, shared by its isolates): one entry per id (this window's count and the
+ *   previous one's), read-modify-write, so
  *   concurrent increments can lose counts; it only has to see that a secret crosses the threshold across isolates.
  * Neither costs a billed operation: a KV or Durable Object counter would cost more per read than the D1 read it decides
  * about (see the README, "KV for hot data only"). Keys carry a hash, never the id.
@@ -53,36 +54,54 @@ function slidingRate(current: number, previous: number, now: number): number {
 export const isHot = (readsPerMinute: number) => readsPerMinute > KV_HOT_READS_PER_MINUTE.value;
 
 const hasCache = () => typeof caches !== "undefined";
-const counterKey = (hash: string, window: number) => new Request(`${COUNTER_ORIGIN}/${hash}/${window}`, { method: "GET" });
+const counterKey = (hash: string) => new Request(`${COUNTER_ORIGIN}/${hash}`, { method: "GET" });
 
-async function countOf(key: Request): Promise<number> {
-  const res = await caches.default.match(key);
-  if (!res) return 0;
-  const n = Number(await res.text());
-  return Number.isFinite(n) ? n : 0;
+/** One location's count of one secret: this window and the one before, in one Cache API entry. */
+export interface LocationCount {
+  window: number;
+  current: number;
+  previous: number;
 }
 
-/** This location's reads in the last minute (this read not yet counted). A Cache API error counts as cold: D1 answers, always correctly. */
-export async function locationReadRate(hash: string, now: number): Promise<number> {
-  if (!hasCache()) return 0;
-  const window = Math.floor(now / WINDOW_MS);
+/** The stored count as seen from `window`: an entry from the window before becomes the previous one, older is nothing. */
+function shifted(stored: LocationCount | null, window: number): LocationCount {
+  if (stored?.window === window) return stored;
+  return { window, current: 0, previous: stored?.window === window - 1 ? stored.current : 0 };
+}
+
+async function readCount(hash: string, window: number): Promise<LocationCount> {
+  const res = await caches.default.match(counterKey(hash));
+  if (!res) return shifted(null, window);
+  const [w, current, previous] = (await res.text()).split(" ").map(Number);
+  const valid = [w, current, previous].every((n) => Number.isFinite(n));
+  return shifted(valid ? { window: w!, current: current!, previous: previous! } : null, window);
+}
+
+/**
+ * This location's reads in the last minute (this read not yet counted), and the count it was computed from, which
+ * recordLocationRead() bumps without reading it again: one Cache API match per edge miss. A Cache API error counts as
+ * cold: D1 answers, always correctly.
+ */
+export async function locationHeat(hash: string, now: number): Promise<{ rate: number; count: LocationCount | undefined }> {
+  if (!hasCache()) return { rate: 0, count: undefined };
   try {
-    const [current, previous] = await Promise.all([countOf(counterKey(hash, window)), countOf(counterKey(hash, window - 1))]);
-    return slidingRate(current, previous, now);
+    const count = await readCount(hash, Math.floor(now / WINDOW_MS));
+    return { rate: slidingRate(count.current, count.previous, now), count };
   } catch (err) {
     console.warn(JSON.stringify({ event: "read_heat.unavailable", op: "match", error: (err as Error).name }));
-    return 0;
+    return { rate: 0, count: undefined };
   }
 }
 
-/** Counts one read in this location's Cache API. Errors are logged, never thrown. */
-export async function recordLocationRead(hash: string, now: number): Promise<void> {
+/** Counts one read in this location's Cache API, from `known` when this request read the count already. Errors are logged, never thrown. */
+export async function recordLocationRead(hash: string, now: number, known?: LocationCount): Promise<void> {
   if (!hasCache()) return;
-  const key = counterKey(hash, Math.floor(now / WINDOW_MS));
+  const window = Math.floor(now / WINDOW_MS);
   try {
-    const current = await countOf(key);
+    const count = known?.window === window ? known : await readCount(hash, window);
     // Kept two windows: the next window still reads it as "previous".
-    await caches.default.put(key, new Response(String(current + 1), { headers: { "Cache-Control": `max-age=${2 * KV_HOT.window.value}` } }));
+    const body = `${window} ${count.current + 1} ${count.previous}`;
+    await caches.default.put(counterKey(hash), new Response(body, { headers: { "Cache-Control": `max-age=${2 * KV_HOT.window.value}` } }));
   } catch (err) {
     console.warn(JSON.stringify({ event: "read_heat.unavailable", op: "put", error: (err as Error).name }));
   }

@@ -4,13 +4,13 @@ import { SECRET_ID_PATTERN } from "../http/tokens.ts";
 import type { SecretMetadata } from "../store/store.ts";
 import { purgeEdgeCache } from "./edge-cache.ts";
 import { cachedMetadata, invalidateQueryCache } from "./query-cache.ts";
-import { IsolateReadCounts, isHot, locationReadRate, readHeatHash, recordLocationRead } from "./read-heat.ts";
+import { IsolateReadCounts, isHot, locationHeat, readHeatHash, recordLocationRead, type LocationCount } from "./read-heat.ts";
 import { waitUntilOf } from "./wait-until.ts";
 
 const isolateReads = new IsolateReadCounts();
 
-/** What countReads() learnt about the request's secret, for metadataOf() on an edge miss. */
-const heatOf = new WeakMap<Request, { hash: string; isolateRate: number }>();
+/** What countReads() learnt about the request's secret, for metadataOf() on an edge miss, and what metadataOf() read back. */
+const heatOf = new WeakMap<Request, { hash: string; isolateRate: number; location?: LocationCount }>();
 
 /**
  * Counts every metadata GET (edge hits included: heat is reads, not misses), before the edge cache answers. The
@@ -24,9 +24,11 @@ export function countReads(): MiddlewareHandler<AppEnv> {
     const hash = await readHeatHash(id);
     // On Cloudflare an isolate serves one location; keyed by host too, one that serves several (locally: the bench's
     // simulated locations) still counts each apart, like the Cache API does.
-    heatOf.set(c.req.raw, { hash, isolateRate: isolateReads.add(`${new URL(c.req.url).host}/${hash}`, now) });
+    const heat: { hash: string; isolateRate: number; location?: LocationCount } = { hash, isolateRate: isolateReads.add(`${new URL(c.req.url).host}/${hash}`, now) };
+    heatOf.set(c.req.raw, heat);
     await next();
-    const record = recordLocationRead(hash, now);
+    // An edge miss read the location's count already (metadataOf): bumped from that, not read a second time.
+    const record = recordLocationRead(hash, now, heat.location);
     const waitUntil = waitUntilOf(c);
     if (waitUntil) waitUntil(record);
     else await record;
@@ -44,7 +46,12 @@ export async function metadataOf(c: Context<AppEnv>, id: string, now: number): P
   if (!flags.queryCacheEveryRead) {
     const heat = heatOf.get(c.req.raw) ?? { hash: await readHeatHash(id), isolateRate: 0 };
     // This read is counted in the isolate already, not yet in the location.
-    const hot = isHot(heat.isolateRate) || isHot((await locationReadRate(heat.hash, now)) + 1);
+    let hot = isHot(heat.isolateRate);
+    if (!hot) {
+      const location = await locationHeat(heat.hash, now);
+      heat.location = location.count;
+      hot = isHot(location.rate + 1);
+    }
     if (!hot) return store.getMetadata(id, now);
   }
   return cachedMetadata(c.env.KV, store, id, now, { ttlMs: config.caching.queryCacheTtlMs });
