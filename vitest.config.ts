@@ -21,7 +21,7 @@ export default defineConfig(async () => {
               // MOLTSECRET_TEST_TELEMETRY=<OTLP base URL> runs the whole suite with telemetry on (it must pass either way).
               miniflare: {
                 bindings: { TEST_MIGRATIONS: migrations, ...(process.env.MOLTSECRET_TEST_TELEMETRY ? { OTEL_EXPORTER_OTLP_ENDPOINT: process.env.MOLTSECRET_TEST_TELEMETRY, OTEL_METRIC_EXPORT_INTERVAL: "1000" } : {}) },
-                // The write Worker as wrangler bundles it (writer/test/bundle.global-setup.ts), on the same D1 database:
+                // The write Worker as wrangler bundles it (worker/writer/test/bundle.global-setup.ts), on the same D1 database:
                 // the API's WRITER binding (service = "moltsecret-writer") resolves to it, so every test runs the split.
                 workers: [
                   {
@@ -38,10 +38,10 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "workers",
-            include: ["worker/**/*.test.ts", "otlp/**/*.test.ts", "writer/**/*.test.ts"],
+            include: ["worker/**/*.test.ts", "otlp/**/*.test.ts"],
             exclude: NODE_TESTS,
             setupFiles: ["./worker/test/apply-migrations.ts"],
-            globalSetup: ["./test/tmpdir.global-setup.ts", "./writer/test/bundle.global-setup.ts", "./otlp/test/otlp-receiver.global-setup.ts", "./otlp/test/throttling-backend.global-setup.ts"],
+            globalSetup: ["./test/tmpdir.global-setup.ts", "./worker/writer/test/bundle.global-setup.ts", "./otlp/test/otlp-receiver.global-setup.ts", "./otlp/test/throttling-backend.global-setup.ts"],
           },
         },
         {

@@ -13,6 +13,7 @@ export const PRICES = {
   workersRequestsPerMillion: q(0.3, "USD/M requests", `${CF}: $0.30 per additional million requests`),
   workersIncludedCpuMs: q(30_000_000, "ms/month", `${CF}: 30M CPU ms included`),
   workersCpuPerMillionMs: q(0.02, "USD/M ms", `${CF}: $0.02 per additional million CPU ms`),
+  workersServiceBindingRequestsPerMillion: q(0, "USD/M requests", `${CF}: "Requests made from your Worker to another worker via a Service Binding do not incur additional request fees" (billed: one request, the CPU time of both Workers)`),
   workersFreeRequestsPerDay: q(100_000, "requests/day", `${DOC} Rec. 5: Workers free tier 100K req/day`),
 
   d1FreeReadsPerDay: q(5_000_000, "rows read/day", `${DOC} Rec. 5: D1 free tier 5M reads/day`),

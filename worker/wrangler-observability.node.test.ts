@@ -15,7 +15,7 @@ async function readConfig(path: string): Promise<{ top: Record<string, unknown>;
 }
 
 /** The API, the Tail Worker (its input events carry the API's request URLs) and the write Worker (its requests carry secrets). */
-const CONFIGS = ["wrangler.toml", "tail/wrangler.toml", "writer/wrangler.toml"];
+const CONFIGS = ["wrangler.toml", "tail/wrangler.toml", "worker/writer/wrangler.toml"];
 
 it.each(CONFIGS)("%s turns Cloudflare's invocation logs and tracing off in every environment, keeping the Worker's own log lines", async (path) => {
   const { top, envs } = await readConfig(path);

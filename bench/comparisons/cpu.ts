@@ -10,7 +10,7 @@ import { quantile } from "../lib/stats.ts";
 import type { BenchContext, Comparison, TargetCheck } from "../lib/types.ts";
 import { offVariant, oneWorkerConfig, onVariant } from "../lib/variants.ts";
 import { startWorkerd } from "../lib/workerd.ts";
-import type { RunningWorker } from "../lib/variant-worker.ts";
+import type { RunningWorker, Variant } from "../lib/variant-worker.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 /** Time after the response in which the request's waitUntil work (cache fills, telemetry flush) is still its CPU. */
@@ -21,6 +21,10 @@ const GAP_MS = 250;
 /** The API without the write Worker (the design before the split), telemetry off: what the split costs per write. */
 const ONE_WORKER = "off, one Worker";
 const WRITE_ROUTE = /^(POST|DELETE) /;
+/** The same, with the KV query cache and its read-heat counters off (flag queryCacheDisabled): what hot-only costs a metadata GET. */
+const QC_OFF = "off, KV query cache off";
+const QC_OFF_FLAGS = "bench-flags-qc-off";
+const METADATA_ROUTE = /^GET \/api\/secrets\/:id \((cold|edge)/;
 
 interface RouteCase {
   name: string;
@@ -78,11 +82,11 @@ async function timeOne(worker: RunningWorker, rc: RouteCase): Promise<number> {
   return ns / 1e6;
 }
 
-async function measureVariant(worker: RunningWorker, perRoute: number): Promise<RouteResult[]> {
+async function measureVariant(worker: RunningWorker, perRoute: number, only?: RegExp): Promise<RouteResult[]> {
   // The unlimited secret is created (and the isolate started) before any route is timed; each route's first timed
   // request is still the first run of its own code path.
   const shared = { unlimitedId: await createSecret(worker.url, null) };
-  const cases = routeCases(shared);
+  const cases = routeCases(shared).filter((rc) => !only || only.test(rc.name));
   const results = cases.map((rc) => ({ variant: worker.variant.name, route: rc.name, firstMs: NaN, warmMs: [] as number[] }));
   for (let i = 0; i <= perRoute; i++) {
     for (const [k, rc] of cases.entries()) {
@@ -104,13 +108,18 @@ export const cpu: Comparison = {
     const proxy = await startOtlpProxy();
     let results: RouteResult[] = [];
     try {
-      const oneWorker = { ...offVariant(api), name: ONE_WORKER, config: oneWorkerConfig(api) };
-      for (const variant of [offVariant(api), oneWorker, onVariant(api, proxy.base, { OTEL_METRIC_EXPORT_INTERVAL: "1000", OTEL_TRACES_SAMPLER_ARG: "1" })]) {
-        ctx.log(`cpu: ${variant.name}: ${perRoute + 1} requests of each route, one at a time`);
+      const runs: { variant: Variant; only?: RegExp }[] = [
+        { variant: offVariant(api) },
+        { variant: { ...offVariant(api), name: ONE_WORKER, config: oneWorkerConfig(api) }, only: WRITE_ROUTE },
+        { variant: { ...offVariant(api, { FLAGS_KV_KEY: QC_OFF_FLAGS }), name: QC_OFF, kv: { [QC_OFF_FLAGS]: JSON.stringify({ queryCacheDisabled: true }) } }, only: METADATA_ROUTE },
+        { variant: onVariant(api, proxy.base, { OTEL_METRIC_EXPORT_INTERVAL: "1000", OTEL_TRACES_SAMPLER_ARG: "1" }) },
+      ];
+      for (const { variant, only } of runs) {
+        ctx.log(`cpu: ${variant.name}: ${perRoute + 1} requests of each ${only ? `route matching ${only}` : "route"}, one at a time`);
         const worker = await startWorkerd(variant, { cpus: ctx.cpus?.worker });
         let measured: RouteResult[];
         try {
-          measured = await measureVariant(worker, perRoute);
+          measured = await measureVariant(worker, perRoute, only);
         } finally {
           await worker.stop();
         }
@@ -125,8 +134,12 @@ export const cpu: Comparison = {
       .filter((r) => r.variant === "off" && WRITE_ROUTE.test(r.route))
       .map((r) => ({ route: r.route, deltaMs: median("off", r.route) - median(ONE_WORKER, r.route) }));
     const meanDelta = splitCost.reduce((a, r) => a + r.deltaMs, 0) / Math.max(1, splitCost.length);
+    const kvLayer = ["GET /api/secrets/:id (cold: D1, fills)", "GET /api/secrets/:id (edge hit)"].map((route) => ({ route, deltaMs: median("off", route) - median(QC_OFF, route) }));
+    const telemetryShare = results
+      .filter((r) => r.variant === "off")
+      .map((r) => ({ route: r.route, deltaMs: median("on", r.route) - median("off", r.route) }));
     const all = results;
-    results = results.filter((r) => r.variant !== ONE_WORKER);
+    results = results.filter((r) => r.variant === "off" || r.variant.startsWith("on"));
     const rows = all.map((r) => [r.route, r.variant, r.warmMs.length, num(quantile(r.warmMs, 0.5)), num(quantile(r.warmMs, 0.9)), num(quantile(r.warmMs, 0.99)), num(Math.max(...r.warmMs)), num(r.firstMs)]);
     const heaviest = results.reduce((a, b) => (quantile(b.warmMs, 0.5) > quantile(a.warmMs, 0.5) ? b : a));
     const heaviestMedian = quantile(heaviest.warmMs, 0.5);
@@ -148,7 +161,9 @@ export const cpu: Comparison = {
       `Slowest tail: p99 ${num(quantile(tail.warmMs, 0.99))} ms (${tail.route}, telemetry ${tail.variant}). Warm requests over ${limit} ms: ${warmOver} of ${warmTotal}. First request of a route in a fresh isolate over ${limit} ms: ${firstOver.length ? firstOver.map((r) => `${r.route} (${r.variant}, ${num(r.firstMs)} ms)`).join("; ") : "none"}.`,
       "A route's first request in an isolate compiles its code path (V8 compiles functions lazily), which costs more than any later one; an isolate serves many requests, so it is not the figure to size `cpu_ms` by, but it is the request a low limit would cut first.",
       "",
-      `**What the split costs per write.** "${ONE_WORKER}" is the same bundle without the WRITER binding (writes to D1 in the API Worker, the design before the split), telemetry off. Median CPU per write, split minus one Worker (both Workers' CPU, as Cloudflare bills a service-binding call: one request, the CPU of both): ${splitCost.map((r) => `${r.route} ${num(r.deltaMs)} ms`).join("; ")}; mean ${num(meanDelta)} ms, i.e. $${num(meanDelta * PRICES.workersCpuPerMillionMs.value)} per million writes at $${PRICES.workersCpuPerMillionMs.value}/M CPU ms. The call itself adds no request fee (service bindings are not billed as requests).`,
+      `**What the split costs per write.** "${ONE_WORKER}" is the same bundle without the WRITER binding (writes to D1 in the API Worker, the design before the split), telemetry off. Median CPU per write, split minus one Worker (both Workers' CPU, as Cloudflare bills a service-binding call: one request, the CPU of both): ${splitCost.map((r) => `${r.route} ${num(r.deltaMs)} ms`).join("; ")}; mean ${num(meanDelta)} ms, i.e. $${num(meanDelta * PRICES.workersCpuPerMillionMs.value)} per million writes at $${PRICES.workersCpuPerMillionMs.value}/M CPU ms. The call itself adds $${PRICES.workersServiceBindingRequestsPerMillion.value} per million in request fees (catalog: service-binding calls are not billed as requests).`,
+      "",
+      `**Where the heaviest route's CPU goes.** Telemetry (on minus off, median): ${telemetryShare.map((r) => `${r.route} ${num(r.deltaMs)} ms`).join("; ")}. The KV query cache and its read-heat counters ("${QC_OFF}": flag \`queryCacheDisabled\`, same bundle, telemetry off, minus off): ${kvLayer.map((r) => `${r.route} ${num(r.deltaMs)} ms`).join("; ")}. The floor every request pays (routing, middleware, workerd's HTTP) is the no-I/O 404's ${num(median("off", "GET /api/secrets/:id (404, no I/O)"))} ms.`,
       "",
       table(["target", "wanted", "measured", "result"], targets.map((t) => [t.name, t.target, t.measured, passMark(t.pass)])),
     ].join("\n");

@@ -33,7 +33,7 @@ function migrationStatements(): string[] {
 let writerBuild: Promise<Built> | undefined;
 
 async function writerWorker() {
-  const writer = await (writerBuild ??= buildVariant("writer", "writer/wrangler.toml"));
+  const writer = await (writerBuild ??= buildVariant("writer", "worker/writer/wrangler.toml"));
   const { workerOptions } = unstable_getMiniflareWorkerOptions(writer.config);
   return { ...workerOptions, name: "moltsecret-writer", modules: true, scriptPath: writer.bundle, modulesRoot: dirname(writer.bundle) };
 }

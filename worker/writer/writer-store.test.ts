@@ -1,11 +1,11 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createApp } from "../worker/app.ts";
-import { D1SecretStore } from "../worker/store/d1-store.ts";
-import { storeContract } from "../worker/store/store-contract.ts";
-import { createSecret, expectError, ORIGIN } from "../worker/test/client.ts";
-import { observedApp } from "../worker/test/observed-app.ts";
+import { createApp } from "../app.ts";
+import { D1SecretStore } from "../store/d1-store.ts";
+import { storeContract } from "../store/store-contract.ts";
+import { createSecret, expectError, ORIGIN } from "../test/client.ts";
+import { observedApp } from "../test/observed-app.ts";
 import { WRITER_ORIGIN } from "./protocol.ts";
 import { WriterStore } from "./writer-store.ts";
 

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { WORKER_LIMITS } from "../catalog/index.ts";
+import { WORKER_LIMITS } from "../../catalog/index.ts";
 
 interface Config {
   name?: string;
@@ -16,7 +16,7 @@ async function rawConfig(path: string): Promise<Config> {
 }
 
 it("the write Worker is smart-placed, limited like the API, and writes the API's own database", async () => {
-  const [api, writer] = await Promise.all([rawConfig("wrangler.toml"), rawConfig("writer/wrangler.toml")]);
+  const [api, writer] = await Promise.all([rawConfig("wrangler.toml"), rawConfig("worker/writer/wrangler.toml")]);
   expect(writer.placement?.mode).toBe("smart");
   expect(api.placement?.mode ?? "off").toBe("off");
   expect(writer.limits?.cpu_ms).toBe(WORKER_LIMITS.cpuMs.value);

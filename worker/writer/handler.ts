@@ -1,6 +1,6 @@
-import { purgeExpired } from "../worker/scheduled/purge.ts";
-import { createStore } from "../worker/store/create-store.ts";
-import type { QueryInfo, SecretStore } from "../worker/store/store.ts";
+import { purgeExpired } from "../scheduled/purge.ts";
+import { createStore } from "../store/create-store.ts";
+import type { QueryInfo, SecretStore } from "../store/store.ts";
 import { isWriterOperation, type WriterOperation, type WriterOperations, type WriterReply } from "./protocol.ts";
 
 type Implementation = { [O in WriterOperation]: (store: SecretStore, args: WriterOperations[O]["args"]) => Promise<WriterOperations[O]["result"]> };
