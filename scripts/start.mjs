@@ -24,7 +24,7 @@ import { httpStatus, pollUntil } from "./lib/poll.mjs";
 import { stopAllServices } from "./obs/service.mjs";
 
 const SIDECAR_DIR = join(ROOT, "scripts", "start.d");
-/** The Workers `wrangler dev` runs in one process; the first is the API, served on PORT. */
+/** The Workers `wrangler dev` runs in one process; the first is the API, served on PORT (its write Worker is added by withWriter). */
 const WORKER_CONFIGS = ["wrangler.toml"];
 const PORT = Number(process.env.PORT ?? 8787);
 const PERSIST_TO = process.env.PERSIST_TO;

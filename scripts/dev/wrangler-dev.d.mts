@@ -12,6 +12,12 @@ export interface WranglerRunOptions {
   timeoutMs?: number;
 }
 
+/** The write Worker's config (Smart Placement), started beside every config that binds WRITER. */
+export const WRITER_CONFIG: string;
+
+/** `configs` (none: wrangler.toml) plus WRITER_CONFIG when the first binds WRITER and it is not among them. */
+export function withWriter(configs: string[]): string[];
+
 /** Runs `wrangler <args>` to its end in its own process group; rejects with its last output when it fails. */
 export function runWrangler(args: string[], options?: WranglerRunOptions): Promise<void>;
 
@@ -34,7 +40,7 @@ export interface WranglerDev {
 
 export interface WranglerDevOptions {
   name?: string;
-  /** Configs run by this one process (`-c a -c b`); the first is served on `port`. None: wrangler.toml. */
+  /** Configs run by this one process (`-c a -c b`); the first is served on `port`. None: wrangler.toml. The write Worker is added when the first binds WRITER (withWriter). */
   configs?: string[];
   port?: number;
   inspectorPort?: number;

@@ -1,6 +1,7 @@
 // The one way the project starts `wrangler dev`: npm start, the traffic tests' local Worker, the pipeline harness and
 // the bench. Every process runs in its own process group (scripts/obs/service.mjs) and ends as a group, workerd included.
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, startService } from "../obs/service.mjs";
 import { httpStatus, pollUntil } from "../lib/poll.mjs";
@@ -11,6 +12,20 @@ export const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 export const WRANGLER_ENV = { CI: "1", WRANGLER_SEND_METRICS: "false" };
 
 const configArgs = (configs) => configs.flatMap((c) => ["-c", c]);
+
+/** The write Worker (Smart Placement) the API's WRITER service binding names: every D1 write runs there. */
+export const WRITER_CONFIG = "worker/writer/wrangler.toml";
+
+/**
+ * The configs as given (none: wrangler.toml), plus the write Worker when the served config binds WRITER and it is not
+ * among them: without it every write of the API would fail in this process.
+ */
+export function withWriter(configs) {
+  const all = configs.length ? [...configs] : ["wrangler.toml"];
+  const text = readFileSync(isAbsolute(all[0]) ? all[0] : join(ROOT, all[0]), "utf8");
+  const bindsWriter = /^\[\[services\]\]\s*\nbinding\s*=\s*"WRITER"/m.test(text);
+  return bindsWriter && !all.includes(WRITER_CONFIG) ? [...all, WRITER_CONFIG] : all;
+}
 const varArgs = (vars) => Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
 
 /**
@@ -39,7 +54,7 @@ export function applyLocalMigrations({ config, persistTo, env, inherit } = {}) {
 /**
  * Starts `wrangler dev --local` on 127.0.0.1. `configs`: the wrangler configs to run in this one process
  * (`wrangler dev -c a -c b`: the first is served on `port`, the others are reachable through its service, Durable Object
- * and tail bindings); none = wrangler.toml. Ports default to OS-assigned ones. `ready`: the path that must answer 2xx
+ * and tail bindings); none = wrangler.toml; the write Worker is added when the first binds WRITER (withWriter). Ports default to OS-assigned ones. `ready`: the path that must answer 2xx
  * (default /healthz), `"any"` for any HTTP answer on /healthz, a function (polled until it returns true), or false
  * (return once spawned). `onOutput` receives every chunk of its stdout and stderr. Resolves once ready; a wrangler that exits or is not ready within `timeoutMs` is stopped and
  * the error carries its last output.
@@ -66,7 +81,7 @@ export async function startWranglerDev({
     name,
     cmd: WRANGLER,
     args: [
-      "dev", ...configArgs(configs), "--local", "--ip", "127.0.0.1", "--port", String(servedPort), "--inspector-port", String(inspector),
+      "dev", ...configArgs(withWriter(configs)), "--local", "--ip", "127.0.0.1", "--port", String(servedPort), "--inspector-port", String(inspector),
       ...(persistTo ? ["--persist-to", persistTo] : []), "--show-interactive-dev-session=false", "--log-level", logLevel, ...varArgs(vars), ...args,
     ],
     cwd: ROOT,
