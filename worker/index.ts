@@ -4,7 +4,7 @@ import { createStore } from "./store/create-store.ts";
 import { getPipeline } from "../otlp/index.ts";
 import { instrumentWorker, recordSecretsPurged, telemetryMiddleware, telemetryQueryObserver } from "./telemetry/index.ts";
 import { viewCounterHooks } from "./view-counting/view-counter.ts";
-import { WriterStore } from "./writer/writer-store.ts";
+import { WriterStore } from "./store/writer-store.ts";
 
 export { RateLimiter } from "./rate-limit/rate-limiter.ts";
 export { ViewCounter } from "./view-counting/view-counter.ts";

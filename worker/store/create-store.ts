@@ -1,4 +1,4 @@
-import { WriterStore } from "../writer/writer-store.ts";
+import { WriterStore } from "./writer-store.ts";
 import { D1SecretStore } from "./d1-store.ts";
 import type { QueryObserver, SecretStore } from "./store.ts";
 

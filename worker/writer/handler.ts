@@ -1,7 +1,7 @@
 import { purgeExpired } from "../scheduled/purge.ts";
-import { createStore } from "../store/create-store.ts";
+import { D1SecretStore } from "../store/d1-store.ts";
 import type { QueryInfo, SecretStore } from "../store/store.ts";
-import { isWriterOperation, type WriterOperation, type WriterOperations, type WriterReply } from "./protocol.ts";
+import { isWriterOperation, type WriterOperation, type WriterOperations, type WriterReply } from "../store/writer-protocol.ts";
 
 type Implementation = { [O in WriterOperation]: (store: SecretStore, args: WriterOperations[O]["args"]) => Promise<WriterOperations[O]["result"]> };
 
@@ -35,7 +35,7 @@ export async function handleWrite(request: Request, env: Pick<Env, "DB">): Promi
   }
   if (!Array.isArray(args)) return reply({ error: "BadArguments", queries: [] }, 400);
   const queries: QueryInfo[] = [];
-  const store = createStore(env, (info) => queries.push(info));
+  const store = new D1SecretStore(env.DB, (info) => queries.push(info));
   try {
     const run = OPERATIONS[op] as (store: SecretStore, args: unknown[]) => Promise<unknown>;
     return reply({ result: (await run(store, args)) as never, queries });

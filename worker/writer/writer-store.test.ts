@@ -6,8 +6,8 @@ import { D1SecretStore } from "../store/d1-store.ts";
 import { storeContract } from "../store/store-contract.ts";
 import { createSecret, expectError, ORIGIN } from "../test/client.ts";
 import { observedApp } from "../test/observed-app.ts";
-import { WRITER_ORIGIN } from "./protocol.ts";
-import { WriterStore } from "./writer-store.ts";
+import { WRITER_ORIGIN } from "../store/writer-protocol.ts";
+import { WriterStore } from "../store/writer-store.ts";
 
 // The whole store contract with every write crossing the service binding to the real write Worker (an auxiliary
 // worker of the pool, bundled as deployed) and every read on the edge's own D1 binding: same database, same answers.

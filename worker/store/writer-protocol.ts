@@ -1,5 +1,5 @@
 import type { SecretRow } from "../db/schema.ts";
-import type { NewSecret, PeekResult, QueryInfo, RevealOptions, RevealResult } from "../store/store.ts";
+import type { NewSecret, PeekResult, QueryInfo, RevealOptions, RevealResult } from "./store.ts";
 
 /**
  * What the edge Worker asks the write Worker over the WRITER service binding. Plain fetch, not RPC: Smart Placement

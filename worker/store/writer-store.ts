@@ -1,6 +1,6 @@
 import type { SecretRow } from "../db/schema.ts";
-import type { NewSecret, PeekResult, QueryObserver, RevealOptions, RevealResult, SecretMetadata, SecretStore } from "../store/store.ts";
-import { WRITER_ORIGIN, type WriterOperation, type WriterOperations, type WriterReply } from "./protocol.ts";
+import type { NewSecret, PeekResult, QueryObserver, RevealOptions, RevealResult, SecretMetadata, SecretStore } from "./store.ts";
+import { WRITER_ORIGIN, type WriterOperation, type WriterOperations, type WriterReply } from "./writer-protocol.ts";
 
 /** The write Worker failed or answered something else than a reply: a 500 at the edge, like a D1 error there. */
 export class WriterError extends Error {
