@@ -8,7 +8,8 @@ import { sha256Hex } from "../http/tokens.ts";
  *   previous one's), read-modify-write, so
  *   concurrent increments can lose counts; it only has to see that a secret crosses the threshold across isolates.
  * Neither costs a billed operation: a KV or Durable Object counter would cost more per read than the D1 read it decides
- * about (see the README, "KV for hot data only"). Keys carry a hash, never the id.
+ * about (see the README, "KV for hot data only"). Cache API keys carry a hash, never the id; the isolate's counts are
+ * keyed by id in memory only (like the view counter's known-unlimited ids), so an edge hit needs no hash.
  */
 const WINDOW_MS = KV_HOT.window.value * 1000;
 /** Like the edge cache's keys, one origin whatever host the request came in on: heat is per location, not per hostname. */
@@ -93,14 +94,17 @@ export async function locationHeat(hash: string, now: number): Promise<{ rate: n
   }
 }
 
-/** Counts one read in this location's Cache API, from `known` when this request read the count already. Errors are logged, never thrown. */
-export async function recordLocationRead(hash: string, now: number, known?: LocationCount): Promise<void> {
+/**
+ * Counts `reads` reads (one, or a sample's weight) in this location's Cache API, from `known` when this request read
+ * the count already. Errors are logged, never thrown.
+ */
+export async function recordLocationRead(hash: string, now: number, known?: LocationCount, reads = 1): Promise<void> {
   if (!hasCache()) return;
   const window = Math.floor(now / WINDOW_MS);
   try {
     const count = known?.window === window ? known : await readCount(hash, window);
     // Kept two windows: the next window still reads it as "previous".
-    const body = `${window} ${count.current + 1} ${count.previous}`;
+    const body = `${window} ${count.current + reads} ${count.previous}`;
     await caches.default.put(counterKey(hash), new Response(body, { headers: { "Cache-Control": `max-age=${2 * KV_HOT.window.value}` } }));
   } catch (err) {
     console.warn(JSON.stringify({ event: "read_heat.unavailable", op: "put", error: (err as Error).name }));

@@ -1,10 +1,11 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { KV_HOT_READS_PER_MINUTE } from "../../catalog/index.ts";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { KV_HOT, KV_HOT_READS_PER_MINUTE } from "../../catalog/index.ts";
 import { createSecret, ORIGIN } from "../test/client.ts";
 import { envWithFlags, observedApp } from "../test/observed-app.ts";
 import { invalidateQueryCache, queryCacheKey } from "./query-cache.ts";
+import { locationHeat, readHeatHash } from "./read-heat.ts";
 
 const kvEntry = async (id: string) => env.KV.get(await queryCacheKey(id));
 
@@ -21,6 +22,8 @@ async function gets(ids: string[], times: number, flags: Record<string, unknown>
   }
   return { d1Reads: reads().length };
 }
+
+afterEach(() => vi.restoreAllMocks());
 
 describe("KV for hot data only", () => {
   it("cold reads write no KV: 40 secrets read once each leave no KV entry", async () => {
@@ -48,6 +51,19 @@ describe("KV for hot data only", () => {
     expect(next.d1Reads).toBe(1);
     expect(await kvEntry(s.id)).not.toBeNull();
   }, 60_000);
+
+  it(`counts an edge miss in the location exactly, an edge hit only when sampled (1 in ${KV_HOT.locationSampleOneIn.value}) and then as that many`, async () => {
+    const s = await createSecret({ maxViews: null });
+    const rate = async () => (await locationHeat(await readHeatHash(s.id), Date.now())).rate;
+    await gets([s.id], 1, {});
+    expect(await rate()).toBeCloseTo(1, 1);
+    const random = vi.spyOn(Math, "random").mockReturnValue(0.99);
+    await gets([s.id], 3, {});
+    expect(await rate()).toBeCloseTo(1, 1);
+    random.mockReturnValue(0);
+    await gets([s.id], 1, {});
+    expect(await rate()).toBeCloseTo(1 + KV_HOT.locationSampleOneIn.value, 1);
+  });
 
   it("invalidation reads before it deletes: a cold secret costs a KV read, not a KV write", async () => {
     const s = await createSecret({ maxViews: null });
