@@ -61,6 +61,9 @@ const ctx: BenchContext = {
 };
 
 const source = sourceState();
+// In a full or quick run every bundle is built before the first comparison, so all of them measure the code `source`
+// names even if the tree changes during the run (a failed build fails the comparisons that need it).
+if (!only) for (const kind of Object.keys(BUILD_SOURCES) as BuildKind[]) await ctx.build(kind).catch(() => undefined);
 const contention = watchContention();
 const sections: SectionOutcome[] = [];
 for (const comparison of selected) {

@@ -26,7 +26,10 @@ const rawKey = (env: TelemetryEnv, serviceName: string | undefined): string =>
 export function getPipeline(env: TelemetryEnv & AggregatorEnv, serviceName?: string): TelemetryPipeline | null {
   // Called several times per request (handler, middleware, query observer) with the same env object: no key to build.
   if (current?.env === env && current.serviceName === serviceName) return current.pipeline;
-  if (lastOff === env) return null;
+  if (lastOff === env) {
+    current = null;
+    return null;
+  }
   const key = rawKey(env, serviceName);
   if (current?.key === key) {
     current.env = env;

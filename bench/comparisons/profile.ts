@@ -10,6 +10,7 @@ import { ROOT } from "../lib/root.ts";
 import { startOtlpProxy } from "../lib/otlp-proxy.ts";
 import type { BenchContext, Comparison } from "../lib/types.ts";
 import { offVariant, onVariant, requireTelemetryWired } from "../lib/variants.ts";
+import type { RunningWorker, Variant } from "../lib/variant-worker.ts";
 import { startWorkerd } from "../lib/workerd.ts";
 
 const TARGET_METADATA_US = 50;
@@ -24,27 +25,31 @@ interface RouteProfile {
   frames: Map<string, number>;
 }
 
-async function profileVariant(ctx: BenchContext, variant: ReturnType<typeof offVariant>, bundle: string, requests: number): Promise<RouteProfile[]> {
+/** Both variants side by side, profiled route by route in turn (on, off, on, off...), so machine drift hits both alike. */
+async function profileVariants(ctx: BenchContext, variants: Variant[], bundle: string, requests: number): Promise<Map<string, RouteProfile[]>> {
   mkdirSync(PROFILE_DIR, { recursive: true });
-  const worker = await startWorkerd(variant, { cpus: ctx.cpus?.worker, inspector: true });
+  const workers: RunningWorker[] = [];
   try {
-    const secret = await createSecret(worker.url, null);
-    const out: RouteProfile[] = [];
+    for (const v of variants) workers.push(await startWorkerd(v, { cpus: ctx.cpus?.worker, inspector: true }));
+    const secrets = await Promise.all(workers.map((w) => createSecret(w.url, null)));
+    const out = new Map<string, RouteProfile[]>(variants.map((v) => [v.name, []]));
     for (const endpoint of ENDPOINTS) {
-      const spec = { url: worker.url, connections: CONNECTIONS, requests: [requestFor(endpoint, secret)] };
-      await runLoad({ ...spec, amount: Math.ceil(requests / 5) }, ctx.cpus?.load);
-      let ok = 0;
-      const profile = await profileWorker(worker.inspectorPort, async () => {
-        ok = (await runLoad({ ...spec, amount: requests }, ctx.cpus?.load)).ok;
-      });
-      // Kept for a closer look (Chrome DevTools > Performance opens .cpuprofile files).
-      writeFileSync(join(PROFILE_DIR, `${variant.name}-${endpoint}.cpuprofile`), JSON.stringify(profile));
-      out.push({ endpoint, requests: ok, ...attribute(profile, bundle) });
-      ctx.log(`profiled ${variant.name} ${endpoint}: ${ok} requests`);
+      for (const [i, worker] of workers.entries()) {
+        const spec = { url: worker.url, connections: CONNECTIONS, requests: [requestFor(endpoint, secrets[i]!)] };
+        await runLoad({ ...spec, amount: Math.ceil(requests / 5) }, ctx.cpus?.load);
+        let ok = 0;
+        const profile = await profileWorker(worker.inspectorPort, async () => {
+          ok = (await runLoad({ ...spec, amount: requests }, ctx.cpus?.load)).ok;
+        });
+        // Kept for a closer look (Chrome DevTools > Performance opens .cpuprofile files).
+        writeFileSync(join(PROFILE_DIR, `${worker.variant.name}-${endpoint}.cpuprofile`), JSON.stringify(profile));
+        out.get(worker.variant.name)!.push({ endpoint, requests: ok, ...attribute(profile, bundle) });
+        ctx.log(`profiled ${worker.variant.name} ${endpoint}: ${ok} requests`);
+      }
     }
     return out;
   } finally {
-    await worker.stop();
+    for (const w of workers) await w.stop();
   }
 }
 
@@ -70,8 +75,9 @@ export const profile: Comparison = {
     const requests = ctx.quick ? 1500 : 6000;
     try {
       // A 1 s export interval so flushes happen inside the profile; their share is then scaled to the default interval below.
-      const on = await profileVariant(ctx, { ...onVariant(api, proxy.base, { OTEL_METRIC_EXPORT_INTERVAL: "1000" }), name: "on" }, api.bundle, requests);
-      const off = await profileVariant(ctx, offVariant(api), api.bundle, requests);
+      const profiles = await profileVariants(ctx, [{ ...onVariant(api, proxy.base, { OTEL_METRIC_EXPORT_INTERVAL: "1000" }), name: "on" }, offVariant(api)], api.bundle, requests);
+      const on = profiles.get("on")!;
+      const off = profiles.get("off")!;
       const perReq = (p: RouteProfile, c: Category) => p.totals.get(c)! / Math.max(1, p.requests);
       const all = (p: RouteProfile) => CATEGORIES.reduce((a, c) => a + perReq(p, c), 0);
       const telemetry = (p: RouteProfile, withFlush: boolean) =>
@@ -84,7 +90,7 @@ export const profile: Comparison = {
       const measured = telemetry(metadata, false);
       const body = [
         `The API bundle in one workerd (bench/lib/workerd.ts) with its inspector on, telemetry on (default trace sampling, metrics`,
-        `exported every 1 s to a counting receiver so flushes fall inside the profile) and off. Per route: ${num(requests / 5)} warm-up`,
+        `exported every 1 s to a counting receiver so flushes fall inside the profile) and off, both running, profiled route by route in turn (on, off). Per route: ${num(requests / 5)} warm-up`,
         `requests, then ${num(requests)} profiled ones from ${CONNECTIONS} connections; V8 samples every 100 µs. Each sample is charged`,
         `to the innermost frame whose original source (through the bundle's source map) has a category: the OTel API and metrics SDK,`,
         `builtins and natives pass the sample to their caller, so a histogram record is charged to the telemetry file that made it.`,

@@ -40,6 +40,8 @@ export type Category = (typeof CATEGORIES)[number];
 
 /** Matched against "original source#function name" of a frame. */
 const RULES: readonly [RegExp, Category | null][] = [
+  // The UniqueUsers object merges the flush's register updates (locally in the Worker's own isolate): flush work.
+  [/worker\/telemetry\/unique-users\/(unique-users-object\.ts|unique-users-client\.ts#flushPendingUpdates)/, "flush and OTLP export"],
   [/worker\/telemetry\/unique-users\//, "unique-users hashing"],
   [/worker\/telemetry\/region\.ts/, "region label (request.cf, parsed by workerd)"],
   [/(worker\/telemetry\/request-record\.ts#(consoleLine|requestLogEntry|errorAttributes|severityOf)|otlp\/log-record\.ts)/, "log record and console line"],

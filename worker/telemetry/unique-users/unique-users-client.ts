@@ -85,9 +85,8 @@ function note(pipeline: TelemetryPipeline, ns: DurableObjectNamespace<UniqueUser
 }
 
 /** The flush hook: one DO call per flush carries every pending register update and returns the day's estimate. */
-const flushUniqueUsers =
-  (ns: DurableObjectNamespace<UniqueUsers>) =>
-  async (pipeline: TelemetryPipeline): Promise<void> => {
+const flushUniqueUsers = (ns: DurableObjectNamespace<UniqueUsers>) =>
+  async function flushPendingUpdates(pipeline: TelemetryPipeline): Promise<void> {
     if (pending.size === 0) return;
     const updates = [...pending];
     const day = pendingDay;
