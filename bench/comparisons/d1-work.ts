@@ -131,7 +131,7 @@ export const d1Work: Comparison = {
     const gets = GETS;
     // 10,000 views per variant over the whole run (a third per round in a full run) keeps the bench bounded;
     // the figures are per-view ratios, scaled to per 10,000.
-    const views = ctx.quick ? VIEWS / 10 : VIEWS / ctx.rounds;
+    const views = ctx.quick ? VIEWS / 10 : Math.ceil(VIEWS / ctx.rounds);
     try {
       for (const [i, v] of variants.entries()) {
         const env = `bench-d1-${i}`;

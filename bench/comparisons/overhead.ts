@@ -46,7 +46,7 @@ const HARNESSES: Record<"workerd" | "wranglerDev", Harness> = {
     headline: "Overhead in one workerd",
     start: startWorkerd,
     rounds: (ctx) => ctx.rounds,
-    durationSec: (ctx) => (ctx.quick ? 2 : 5),
+    durationSec: (ctx) => (ctx.quick ? 2 : 4),
     anchor: true,
     judged: true,
     method: "Each variant's frozen bundle runs in its own workerd through Miniflare's API (bench/lib/workerd.ts): the bindings of its wrangler config, migrations applied, no inspector, no wrangler dev proxy, the Worker's stdout drained as Workers Logs would take it. The proxy and wrangler Node columns are n/a: there are no such processes.",

@@ -47,7 +47,7 @@ export async function runLoad(spec: LoadSpec, cpus?: string): Promise<LoadResult
   const node = [process.execPath, join(ROOT, "bench/lib/load-child.mjs"), JSON.stringify(spec)];
   const [cmd, ...args] = cpus ? ["taskset", "-c", cpus, ...node] : node;
   // Bound the child even if the server stalls: the run's own length plus a generous margin.
-  const limitMs = ((spec.durationSec ?? 0) + (spec.amount ? spec.amount / 50 : 0) + 60) * 1000;
+  const limitMs = Math.ceil(((spec.durationSec ?? 0) + (spec.amount ? spec.amount / 50 : 0) + 60) * 1000);
   const { stdout } = await run(cmd!, args, { cwd: ROOT, timeout: limitMs, maxBuffer: 1 << 20 });
   const line = stdout.trim().split("\n").pop() ?? "";
   return JSON.parse(line) as LoadResult;
