@@ -2,6 +2,8 @@
 // telemetry by the bundle's source map: each sample goes to the innermost frame whose source has a category.
 import { readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
+import { dirname, relative, resolve } from "node:path";
+import { ROOT } from "./root.ts";
 import WebSocket from "ws";
 
 interface CallFrame {
@@ -130,7 +132,9 @@ export function attribute(profile: Profile, bundle: string): Attribution {
   const resolved = new Map<number, { category: Category | "idle"; frame: string }>();
   const label = (id: number): string => {
     const f = byId.get(id)!.callFrame;
-    const source = sourceOf(f)?.replace(/^.*?(node_modules\/|worker\/|bench\/)/, "$1");
+    const original = sourceOf(f);
+    // Sources are relative to the bundle; show ours from the repository root and libraries from node_modules/.
+    const source = original && (original.includes("node_modules/") ? original.slice(original.lastIndexOf("node_modules/")) : relative(ROOT, resolve(dirname(bundle), original)));
     return `${source ?? "(native)"}#${f.functionName || "(anonymous)"}`;
   };
   const categoryOf = (id: number): { category: Category | "idle"; frame: string } => {
