@@ -12,3 +12,4 @@ export * from "./observability.ts";
 export * from "./uptime.ts";
 export * from "./placement.ts";
 export * from "./cost-terms.ts";
+export * from "./aggregator-cost.ts";

@@ -4,8 +4,8 @@ import type { ChalkInstance } from "chalk";
 import { UserError } from "./errors.ts";
 import { tolerateClosedPipe } from "./io/closed-pipe.ts";
 import { EXIT, type ExitCode } from "./exit-codes.ts";
-import { makeChalk } from "./output/color.ts";
-import { createProgress, type Progress } from "./output/progress.ts";
+import { makeChalk } from "./io/color.ts";
+import { createProgress, type Progress } from "./io/progress.ts";
 
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliContext {

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { CliContext } from "../context.ts";
 import { UserError } from "../errors.ts";
-import type { Progress } from "../output/progress.ts";
+import type { Progress } from "../io/progress.ts";
 import { CloudflareApi, credentialsFromEnv, fetchD1Analytics, fetchWorkerInvocations, type WorkerInvocations } from "../sources/cloudflare-api.ts";
 import { measureLocalFile } from "../sources/local-sqlite.ts";
 import { USAGE_TOTALS } from "../../promql/index.ts";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { UserError } from "../errors.ts";
-import type { SizePoint } from "./projection.ts";
+import type { SizePoint } from "../sources/size-point.ts";
 
 /** A size history kept elsewhere (e.g. exported from Grafana): JSON array of {"date"|"t", "bytes"}. */
 export async function readHistoryFile(path: string): Promise<SizePoint[]> {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { BYTES_PER_GB, D1_LIMITS, D1_SIZE, MIGRATION } from "../../catalog/index.ts";
 import { DAY_MS } from "../units.ts";
-import { project, type SizePoint } from "./projection.ts";
+import type { SizePoint } from "../sources/size-point.ts";
+import { project } from "./projection.ts";
 import { evaluateTriggers } from "./triggers.ts";
 
 const NOW = Date.parse("2026-11-27T00:00:00Z");

@@ -1,11 +1,6 @@
 import { D1_LIMITS, D1_SIZE } from "../../catalog/index.ts";
+import type { SizePoint } from "../sources/size-point.ts";
 import { DAY_MS, isoDate } from "../units.ts";
-
-export interface SizePoint {
-  /** Epoch milliseconds. */
-  t: number;
-  bytes: number;
-}
 
 export interface Projection {
   bytesPerDay: number;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { COST_PROJECTIONS, DAYS_PER_MONTH, GRAFANA_CLOUD, PRICES, TELEMETRY, TELEMETRY_COST } from "../../catalog/index.ts";
+import { COST_PROJECTIONS, DAYS_PER_MONTH, FULL_MIX_POINTS, GRAFANA_CLOUD, PRICES, TELEMETRY, TELEMETRY_COST, aggregatorCost } from "../../catalog/index.ts";
 import { parseCount } from "../units.ts";
-import { FULL_MIX_POINTS, aggregatorCost } from "../../otlp/aggregator/cost.ts";
 import { compareWithDocument, DEFAULT_PER_REQUEST, estimateCost, estimateTelemetryCost, fitsFreePlan, requestsForCost } from "./model.ts";
 
 describe("cost model", () => {

@@ -1,8 +1,7 @@
 import {
-  BYTES_PER_GB, COST_ASSUMPTIONS, COST_BASE, COST_PROJECTIONS, COST_PROJECTION_TOLERANCE, COST_TERMS, DAYS_PER_MONTH, GRAFANA_CLOUD, PRICES, TELEMETRY,
+  BYTES_PER_GB, COST_ASSUMPTIONS, FULL_MIX_POINTS, aggregatorCost, COST_BASE, COST_PROJECTIONS, COST_PROJECTION_TOLERANCE, COST_TERMS, DAYS_PER_MONTH, GRAFANA_CLOUD, PRICES, TELEMETRY,
   TELEMETRY_COST, UNIT, termUsd, withinFree, type CostTerm,
 } from "../../catalog/index.ts";
-import { FULL_MIX_POINTS, aggregatorCost } from "../../otlp/aggregator/cost.ts";
 
 /** Average resource use of one API request. */
 export interface PerRequest {
@@ -62,7 +61,7 @@ const intervalsPerMonth = (DAYS_PER_MONTH.value * UNIT.secondsPerDay * UNIT.msPe
 /**
  * Telemetry at `requests` per month. Series do not depend on the number of isolates (the aggregator exports one set per
  * shard, plus one target_info per shard); logs are one record per request, traces one per sampled request; the
- * aggregator's Durable Object bill is aggregatorCost() (otlp/aggregator/cost.ts) for the busy isolates.
+ * aggregator's Durable Object bill is aggregatorCost() (catalog/aggregator-cost.ts) for the busy isolates.
  */
 export function estimateTelemetryCost(requests: number, busyIsolates = TELEMETRY_COST.busyIsolates.value): TelemetryCost {
   const G = GRAFANA_CLOUD;

@@ -1,7 +1,7 @@
 import { getTableName } from "drizzle-orm";
 import { secrets } from "../../worker/db/schema.ts";
 import { UserError } from "../errors.ts";
-import type { Progress } from "../output/progress.ts";
+import type { Progress } from "../io/progress.ts";
 import { openLocalD1, type LocalD1 } from "../sources/local-d1.ts";
 import type { WranglerInfo } from "../sources/wrangler-config.ts";
 import { copySecrets, type CopyResult } from "./copy.ts";

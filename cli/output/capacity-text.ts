@@ -1,7 +1,7 @@
 import type { ChalkInstance } from "chalk";
 import { UPTIME } from "../../catalog/index.ts";
 import type { CapacityReport } from "../capacity/report.ts";
-import { paintStatus } from "./color.ts";
+import { paintStatus } from "../io/color.ts";
 import { costLines, databaseLines, noteLines, projectionLines, TRIGGER_HEADERS, triggerCells, usageLines } from "./capacity-rows.ts";
 import { pluginLine } from "./plugin-line.ts";
 import { renderTable } from "./table.ts";

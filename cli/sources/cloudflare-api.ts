@@ -1,6 +1,6 @@
 import { UserError } from "../errors.ts";
 import { checkCredential } from "../io/credentials.ts";
-import type { SizePoint } from "../capacity/projection.ts";
+import type { SizePoint } from "./size-point.ts";
 import { DAY_MS, isoDate } from "../units.ts";
 
 export const DEFAULT_API_BASE = "https://api.cloudflare.com/client/v4";

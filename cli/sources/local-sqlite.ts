@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { getTableColumns, getTableName } from "drizzle-orm";
 import { secrets } from "../../worker/db/schema.ts";
-import type { SizePoint } from "../capacity/projection.ts";
+import type { SizePoint } from "./size-point.ts";
 import { UserError } from "../errors.ts";
 import { DAY_MS } from "../units.ts";
 import { stateDir } from "./local-d1.ts";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { PRICES, TELEMETRY } from "../../catalog/index.ts";
-import { FULL_MIX_POINTS, aggregatorCostTable } from "./cost.ts";
+import { FULL_MIX_POINTS, PRICES, TELEMETRY } from "../../catalog/index.ts";
+import { aggregatorCostTable } from "./cost-table.ts";
 
 const readme = readFileSync("README.md", "utf8");
 const fleet = readme.split("<!-- section:fleet -->")[1]?.split("<!-- /section:fleet -->")[0] ?? "";

@@ -1,4 +1,6 @@
-import { DAYS_PER_MONTH, PRICES, TELEMETRY } from "../../catalog/index.ts";
+import { DAYS_PER_MONTH } from "./capacity.ts";
+import { PRICES } from "./prices.ts";
+import { TELEMETRY } from "./telemetry.ts";
 
 export interface AggregatorCostInput {
   isolates: number;
@@ -32,7 +34,7 @@ const SECONDS_PER_MONTH = DAYS_PER_MONTH.value * 86_400;
 
 /**
  * What fleet aggregation costs in Durable Object terms. Each isolate hands off once per interval to each shard its
- * series hash to; each hand-off is one DO request and one SQLite row written (measured in aggregator.test.ts); each
+ * series hash to; each hand-off is one DO request and one SQLite row written (measured in otlp/aggregator/aggregator.test.ts); each
  * shard's alarm adds one request and one state row per interval; each shard is active the whole month.
  */
 export function aggregatorCost({ isolates, exportIntervalMs = TELEMETRY.exportInterval.value, shards = TELEMETRY.aggregatorShards.value, pointsPerHandoff }: AggregatorCostInput): AggregatorCost {
@@ -56,19 +58,4 @@ export function aggregatorCost({ isolates, exportIntervalMs = TELEMETRY.exportIn
     rowPerPointUsdPerMonth,
     shardsNeeded: Math.max(1, Math.ceil(isolates / intervalS / TELEMETRY.aggregatorMaxRequestsPerSecond.value)),
   };
-}
-
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-/** The README's table (checked by readme.node.test.ts): isolates -> hand-offs, DO requests and rows, dollars. */
-export function aggregatorCostTable(pointsPerHandoff: number, isolateCounts = [10, 100, 300, 1_000, 10_000]): string {
-  const rows = isolateCounts.map((isolates) => {
-    const c = aggregatorCost({ isolates, pointsPerHandoff });
-    return `| ${fmt(isolates)} | ${fmt(c.handoffsPerSecond, 2)} | ${fmt(c.doRequestsPerMonth / 1e6, 1)}M | ${fmt(c.rowsWrittenPerMonth / 1e6, 1)}M | $${fmt(c.usdPerMonth, 2)} | $${fmt(c.rowPerPointUsdPerMonth, 0)} | ${c.shardsNeeded} |`;
-  });
-  return [
-    `| Isolates alive | Hand-offs/s | DO requests/month | Rows written/month | Aggregator $/month | One row per point instead | Shards needed |`,
-    `|---|---|---|---|---|---|---|`,
-    ...rows,
-  ].join("\n");
 }
